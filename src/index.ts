@@ -1,0 +1,5 @@
+// adahessian-wasm: AdaHessian for TypeScript with a deterministic WebAssembly core.
+// Importing this module instantiates the wasm (top-level await); nothing else is needed.
+export { Tensor, tensor, zeros } from './tensor.js';
+export type { Shape } from './tensor.js';
+export * as tree from './tree.js';
