@@ -1,5 +1,7 @@
 // adahessian-wasm: AdaHessian for TypeScript with a deterministic WebAssembly core.
 // Importing this module instantiates the wasm (top-level await); nothing else is needed.
+import './wasm/instance.js';
 export { Tensor, tensor, zeros } from './tensor.js';
 export type { Shape } from './tensor.js';
 export * as tree from './tree.js';
+export * as random from './random.js';

@@ -1,0 +1,1 @@
+// Kernels of assembly/matmul/ are re-exported from here.

@@ -1,0 +1,1 @@
+// Kernels of assembly/ops/ are re-exported from here.

@@ -1,0 +1,1 @@
+// Kernels of assembly/optim/ are re-exported from here.

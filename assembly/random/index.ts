@@ -1,0 +1,1 @@
+// Kernels of assembly/random/ are re-exported from here.
