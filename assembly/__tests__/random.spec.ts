@@ -1,0 +1,206 @@
+// Kernels of assembly/random: threefry2x32 against the Random123 known answers, the SIMD paths
+// against the scalar ones bit for bit (sizes around the 8-wide step), uniform and rademacher
+// against exact float64 relations to the bits, and erfinv against float64 values.
+import { threefry2x32 } from '../random/threefry';
+import { erfinvF32 } from '../random/erfinv';
+import {
+  randomBits,
+  randomBitsScalar,
+  randomNormal,
+  randomRademacher,
+  randomRademacherScalar,
+  randomSplit,
+  randomThreefry2x32,
+  randomUniform,
+  randomUniformScalar,
+} from '../random/index';
+
+function words(n: i32): usize {
+  return heap.alloc(<usize>max(n, 1) << 2);
+}
+function word(p: usize, i: i32): u32 {
+  return load<u32>(p + (<usize>i << 2));
+}
+function float(p: usize, i: i32): f32 {
+  return load<f32>(p + (<usize>i << 2));
+}
+
+const SIZES: i32[] = [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 100, 1001];
+// Keys with words near 0, near 2^32 and in between (carries in the key schedule).
+const KEYS: u32[] = [0, 0, 0, 42, 0xffffffff, 0xffffffff, 0x13198a2e, 0x03707344];
+
+describe('threefry2x32', () => {
+  it('gives the Random123 known answers', () => {
+    let y = threefry2x32(0, 0, 0, 0);
+    expect<u32>(<u32>(y >>> 32)).toBe(0x6b200159);
+    expect<u32>(<u32>y).toBe(0x99ba4efe);
+    y = threefry2x32(0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff);
+    expect<u32>(<u32>(y >>> 32)).toBe(0x1cb996fc);
+    expect<u32>(<u32>y).toBe(0xbb002be7);
+    y = threefry2x32(0x13198a2e, 0x03707344, 0x243f6a88, 0x85a308d3);
+    expect<u32>(<u32>(y >>> 32)).toBe(0xc4923a9c);
+    expect<u32>(<u32>y).toBe(0x483df7a0);
+  });
+
+  it('as a kernel hashes counter pairs in place', () => {
+    const p = words(4);
+    store<u32>(p, 0x243f6a88);
+    store<u32>(p, 0x85a308d3, 4);
+    store<u32>(p, 0);
+    store<u32>(p, 0, 8);
+    store<u32>(p, 0, 12);
+    store<u32>(p, 0x243f6a88);
+    randomThreefry2x32(0x13198a2e, 0x03707344, p, p, 2);
+    expect<u32>(word(p, 0)).toBe(0xc4923a9c);
+    expect<u32>(word(p, 1)).toBe(0x483df7a0);
+    // the second pair is independent of the first
+    const y = threefry2x32(0x13198a2e, 0x03707344, 0, 0);
+    expect<u32>(word(p, 2)).toBe(<u32>(y >>> 32));
+    expect<u32>(word(p, 3)).toBe(<u32>y);
+  });
+});
+
+describe('randomSplit', () => {
+  it('makes key i from the counter (0, i)', () => {
+    const p = words(6);
+    randomSplit(0, 0, p, 3);
+    expect<u32>(word(p, 0)).toBe(0x6b200159);
+    expect<u32>(word(p, 1)).toBe(0x99ba4efe);
+    for (let i = 0; i < 3; i++) {
+      const y = threefry2x32(0, 0, 0, <u32>i);
+      expect<u32>(word(p, 2 * i)).toBe(<u32>(y >>> 32));
+      expect<u32>(word(p, 2 * i + 1)).toBe(<u32>y);
+    }
+  });
+});
+
+describe('randomBits', () => {
+  it('is y0 ^ y1 of the hash of each flat index', () => {
+    const p = words(11);
+    randomBits(0x13198a2e, 0x03707344, p, 11);
+    for (let i = 0; i < 11; i++) {
+      const y = threefry2x32(0x13198a2e, 0x03707344, 0, <u32>i);
+      expect<u32>(word(p, i)).toBe(<u32>(y >>> 32) ^ <u32>y);
+    }
+  });
+
+  it('SIMD and scalar paths give the same bits, and write nothing past n', () => {
+    for (let k = 0; k < KEYS.length; k += 2) {
+      for (let s = 0; s < SIZES.length; s++) {
+        const n = SIZES[s];
+        const a = words(n + 1);
+        const b = words(n + 1);
+        store<u32>(a + (<usize>n << 2), 0xdeadbeef);
+        randomBits(KEYS[k], KEYS[k + 1], a, n);
+        randomBitsScalar(KEYS[k], KEYS[k + 1], b, n);
+        for (let i = 0; i < n; i++) expect<u32>(word(a, i)).toBe(word(b, i));
+        expect<u32>(word(a, n)).toBe(0xdeadbeef);
+      }
+    }
+  });
+});
+
+describe('randomUniform', () => {
+  it('on [0, 1) is (bits >>> 9) / 2^23 exactly', () => {
+    const n = 37;
+    const b = words(n);
+    const u = words(n);
+    randomBits(7, 9, b, n);
+    randomUniform(7, 9, u, n, 0, 1);
+    for (let i = 0; i < n; i++) {
+      expect<f64>(<f64>float(u, i)).toBe(<f64>(word(b, i) >>> 9) / 8388608.0);
+    }
+  });
+
+  it('on [-2, 2) is 4 f - 2, exact in float32', () => {
+    const n = 37;
+    const b = words(n);
+    const u = words(n);
+    randomBits(7, 9, b, n);
+    randomUniform(7, 9, u, n, -2, 2);
+    for (let i = 0; i < n; i++) {
+      expect<f64>(<f64>float(u, i)).toBe((<f64>(word(b, i) >>> 9) / 8388608.0) * 4 - 2);
+    }
+  });
+
+  it('SIMD and scalar paths give the same bits', () => {
+    for (let k = 0; k < KEYS.length; k += 2) {
+      for (let s = 0; s < SIZES.length; s++) {
+        const n = SIZES[s];
+        const a = words(n);
+        const b = words(n);
+        randomUniform(KEYS[k], KEYS[k + 1], a, n, -0.3, 1.7);
+        randomUniformScalar(KEYS[k], KEYS[k + 1], b, n, -0.3, 1.7);
+        for (let i = 0; i < n; i++) expect<u32>(word(a, i)).toBe(word(b, i));
+      }
+    }
+  });
+});
+
+describe('randomRademacher', () => {
+  it('is +1 where the top random bit is 0 (uniform < 0.5), else -1', () => {
+    const n = 101;
+    const b = words(n);
+    const r = words(n);
+    randomBits(3, 4, b, n);
+    randomRademacher(3, 4, r, n);
+    for (let i = 0; i < n; i++) {
+      expect<f32>(float(r, i)).toBe(word(b, i) < 0x80000000 ? 1.0 : -1.0);
+    }
+  });
+
+  it('SIMD and scalar paths give the same bits', () => {
+    for (let k = 0; k < KEYS.length; k += 2) {
+      for (let s = 0; s < SIZES.length; s++) {
+        const n = SIZES[s];
+        const a = words(n);
+        const b = words(n);
+        randomRademacher(KEYS[k], KEYS[k + 1], a, n);
+        randomRademacherScalar(KEYS[k], KEYS[k + 1], b, n);
+        for (let i = 0; i < n; i++) expect<u32>(word(a, i)).toBe(word(b, i));
+      }
+    }
+  });
+});
+
+// Reference values: scipy.special.erfinv in float64 at these float32 inputs.
+describe('erfinvF32', () => {
+  it('matches float64 erfinv within its float32 conditioning, in both branches (w < 5, w >= 5)', () => {
+    const x: f32[] = [0.1, 0.5, -0.9, 0.999, 0.9999999, 0.99999994];
+    const want: f64[] = [
+      0.08885599182530647, 0.4769362762044699, -1.1630870719457722, 2.3267563267961546, 3.7439211627768,
+      3.8325068569007104,
+    ];
+    for (let i = 0; i < x.length; i++) {
+      const got = <f64>erfinvF32(x[i]);
+      const ulp = <f64>(reinterpret<f32>(reinterpret<u32>(<f32>Math.abs(want[i])) + 1) - <f32>Math.abs(want[i]));
+      // x * x is rounded to float32 before 1 - x², an input error of up to 2^-24 that erfinv
+      // amplifies by its slope sqrt(pi)/2 exp(erfinv(x)²) (large near ±1); plus 4 ulps of its own.
+      const slope = (Math.sqrt(Math.PI) / 2) * Math.exp(want[i] * want[i]);
+      expect<f64>(Math.abs(got - want[i])).toBeLessThanOrEqual(4 * ulp + slope * 5.960464477539063e-8);
+    }
+  });
+
+  it('is odd, zero at zero and infinite at ±1', () => {
+    expect<f32>(erfinvF32(0)).toBe(0);
+    expect<f32>(erfinvF32(1)).toBe(Infinity);
+    expect<f32>(erfinvF32(-1)).toBe(-Infinity);
+    const xs: f32[] = [0.25, 0.75, 0.99, 0.9999];
+    for (let i = 0; i < xs.length; i++) expect<f32>(erfinvF32(-xs[i])).toBe(-erfinvF32(xs[i]));
+    expect<bool>(isNaN(erfinvF32(1.5))).toBe(true);
+  });
+});
+
+describe('randomNormal', () => {
+  it('is sqrt(2)·erfinv of uniform(-1 + 2^-24, 1), finite everywhere', () => {
+    const n = 203;
+    const z = words(n);
+    const u = words(n);
+    randomNormal(11, 12, z, n);
+    randomUniform(11, 12, u, n, reinterpret<f32>(0xbf7fffff), 1);
+    for (let i = 0; i < n; i++) {
+      expect<f32>(float(z, i)).toBe(<f32>1.4142135 * erfinvF32(float(u, i)));
+      expect<bool>(isFinite(float(z, i))).toBe(true);
+    }
+  });
+});
