@@ -118,7 +118,10 @@ export function uniform(key: Key, shape: Shape, minval = 0, maxval = 1): Tensor 
   return tensorFromWasm(s, (ptr, n) => core.randomUniform(k[0], k[1], ptr, n, minval, maxval));
 }
 
-/** jax.random.normal(key, shape, float32): sqrt(2) * erfinv(uniform(key, shape, -1, 1)). */
+/**
+ * jax.random.normal(key, shape, float32): sqrt(2) * erfinv(u), u = uniform(key, shape,
+ * nextafter(-1, 0), 1), with XLA's float32 erfinv.
+ */
 export function normal(key: Key, shape: Shape): Tensor {
   const k = checkKey(key, 'normal');
   const s = checkRandomShape(shape, 'normal');
