@@ -1,1 +1,3 @@
-// Kernels of assembly/matmul/ are re-exported from here.
+// Dense matmul kernels: C = op(A)·op(B) (+ bias), the contract is in flags.ts.
+export { matmul, matmulPackBytes } from './simd';
+export { matmulScalar } from './scalar';
