@@ -128,6 +128,19 @@ export function normal(key: Key, shape: Shape): Tensor {
   return tensorFromWasm(s, (ptr, n) => core.randomNormal(k[0], k[1], ptr, n));
 }
 
+/**
+ * jax.random.truncated_normal(key, lower, upper, shape, float32): a standard normal restricted to
+ * (lower, upper), as √2·erfinv of a uniform between erf(lower/√2) and erf(upper/√2).
+ */
+export function truncatedNormal(key: Key, lower: number, upper: number, shape: Shape): Tensor {
+  const k = checkKey(key, 'truncatedNormal');
+  const s = checkRandomShape(shape, 'truncatedNormal');
+  if (!(Number.isFinite(lower) && Number.isFinite(upper) && lower < upper)) {
+    throw new RangeError(`random.truncatedNormal: need finite lower < upper, got (${lower}, ${upper})`);
+  }
+  return tensorFromWasm(s, (ptr, n) => core.randomTruncatedNormal(k[0], k[1], ptr, n, lower, upper));
+}
+
 /** jax.random.rademacher(key, shape, float32): ±1 with equal probability. */
 export function rademacher(key: Key, shape: Shape): Tensor {
   const k = checkKey(key, 'rademacher');

@@ -22,32 +22,42 @@ export function checkShape(shape: unknown, what = 'shape'): Shape {
 
 export class Tensor {
   readonly shape: Shape;
-  readonly data: Float32Array;
+  /** Number of elements, the product of the shape. */
+  readonly size: number;
+  #data: Float32Array;
 
-  constructor(data: Float32Array, shape: Shape) {
+  /**
+   * Wraps `data` (not copied) as a tensor of `shape`. `traced` is for the autodiff's Tracer
+   * subclass only: a traced value keeps its numbers in wasm memory and overrides `data`.
+   */
+  constructor(data: Float32Array, shape: Shape, traced = false) {
     const s = checkShape(shape);
+    this.shape = s;
+    this.size = sizeOf(s);
+    this.#data = data;
+    if (traced) return;
     if (!(data instanceof Float32Array)) {
       throw new TypeError(`Tensor data must be a Float32Array, got ${describe(data)}`);
     }
-    if (data.length !== sizeOf(s)) {
+    if (data.length !== this.size) {
       throw new RangeError(
-        `Tensor data has ${data.length} values but shape ${formatShape(s)} needs ${sizeOf(s)}`,
+        `Tensor data has ${data.length} values but shape ${formatShape(s)} needs ${this.size}`,
       );
     }
-    this.shape = s;
-    this.data = data;
+  }
+
+  /** The values, row-major. */
+  get data(): Float32Array {
+    return this.#data;
   }
 
   get ndim(): number {
     return this.shape.length;
   }
-  get size(): number {
-    return this.data.length;
-  }
 
   /** The single value of a one-element tensor, as JAX's `.item()`. */
   item(): number {
-    if (this.data.length !== 1) {
+    if (this.size !== 1) {
       throw new RangeError(
         `item() needs a tensor with exactly one element, got shape ${formatShape(this.shape)}`,
       );

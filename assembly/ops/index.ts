@@ -1,1 +1,6 @@
-// Kernels of assembly/ops/ are re-exported from here.
+// Kernels of assembly/ops/: elementwise maps, unary ops with their derivatives, reductions along
+// an axis, and axis permutation. The autodiff rules that use them live in src/ops/.
+export * from './elementwise';
+export * from './unary';
+export * from './reduce';
+export * from './permute';

@@ -5,3 +5,4 @@ export { randomBits, randomBitsScalar } from './bits';
 export { randomUniform, randomUniformScalar } from './uniform';
 export { randomRademacher, randomRademacherScalar } from './rademacher';
 export { randomNormal } from './normal';
+export { randomTruncatedNormal } from './truncated';

@@ -1,0 +1,54 @@
+// `nn`, like jax.nn: activations and the (log-)softmax family. logSoftmax, softmax and logsumexp
+// are compositions of np ops, as in JAX (with the max shift under stopGradient), so their exact
+// second derivatives come from the primitives' rules.
+import type { Tensor } from './tensor.js';
+import { lift, type Tracer } from './autodiff/trace.js';
+import { run } from './ops/run.js';
+import * as unary from './ops/unary.js';
+import * as linear from './ops/linear.js';
+import * as binary from './ops/binary.js';
+import { max } from './ops/max.js';
+import { dense as denseOp } from './ops/matmul.js';
+import type { ArrayOrScalar } from './np.js';
+
+type Axis = number | readonly number[];
+
+export const relu = (x: ArrayOrScalar): Tensor => run(() => unary.relu(lift(x, 'relu')));
+export const sigmoid = (x: ArrayOrScalar): Tensor => run(() => unary.sigmoid(lift(x, 'sigmoid')));
+export const softplus = (x: ArrayOrScalar): Tensor => run(() => unary.softplus(lift(x, 'softplus')));
+/** GELU with JAX's default tanh approximation. */
+export const gelu = (x: ArrayOrScalar): Tensor => run(() => unary.gelu(lift(x, 'gelu')));
+
+/** x - max(x) with the max held constant: the usual overflow guard, invisible to derivatives. */
+function shifted(x: Tracer, axis: Axis): Tracer {
+  return binary.subtract(x, linear.stopGradient(max(x, axis, true)));
+}
+
+export const logSoftmax = (x: Tensor, axis: Axis = -1): Tensor =>
+  run(() => {
+    const s = shifted(lift(x, 'logSoftmax'), axis);
+    return binary.subtract(s, unary.log(linear.sum(unary.exp(s), axis, true)));
+  });
+
+export const softmax = (x: Tensor, axis: Axis = -1): Tensor =>
+  run(() => {
+    const e = unary.exp(shifted(lift(x, 'softmax'), axis));
+    return binary.divide(e, linear.sum(e, axis, true));
+  });
+
+export const logsumexp = (x: Tensor, axis?: Axis, keepdims = false): Tensor =>
+  run(() => {
+    const v = lift(x, 'logsumexp');
+    const axes = axis ?? v.shape.map((_, i) => i);
+    const m = linear.stopGradient(max(v, axes, true));
+    const out = binary.add(unary.log(linear.sum(unary.exp(binary.subtract(v, m)), axes, true)), m);
+    if (keepdims) return out;
+    const dropped = typeof axes === 'number' ? [axes] : axes;
+    const nd = v.shape.length;
+    const drop = dropped.map((a) => (a < 0 ? a + nd : a));
+    return linear.reshape(out, v.shape.filter((_, i) => !drop.includes(i)));
+  });
+
+/** A dense layer y = x·w + b in one fused kernel (what stax.Dense uses). */
+export const dense = (x: Tensor, w: Tensor, b?: Tensor): Tensor =>
+  run(() => denseOp(lift(x, 'dense'), lift(w, 'dense'), b === undefined ? null : lift(b, 'dense')));

@@ -1,0 +1,67 @@
+// Bad input to the transforms and ops: each a clear error naming what was wrong.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { grad, hvp, gradAndHessian, valueAndGrad, np, nn, tensor, random, Tensor } from '../src/index.js';
+
+const w = tensor([[1, 2], [3, 4]]);
+const loss = (p: Tensor) => np.sum(np.square(p));
+
+test('funInput must be an array: a TypeError that suggests [input]', () => {
+  assert.throws(() => gradAndHessian(loss, w as any, random.key(0)), (e: Error) => e instanceof TypeError && /\[input\]/.test(e.message));
+  assert.throws(() => hvp(loss, w as any, w), (e: Error) => e instanceof TypeError && /\[input\]/.test(e.message));
+});
+
+test('argnum out of range', () => {
+  assert.throws(() => gradAndHessian(loss, [w], random.key(0), 1), (e: Error) => e instanceof RangeError && /argnum 1/.test(e.message));
+  assert.throws(() => grad(loss, 2)(w), /argnum 2 is out of range for 1 argument/);
+});
+
+test('fun must return a scalar tensor', () => {
+  assert.throws(() => grad((p: Tensor) => np.square(p))(w), /scalar \(shape \[\]\), got shape \[2, 2\]/);
+  assert.throws(() => grad((() => 3) as any)(w), /must return a scalar Tensor/);
+});
+
+test('non-tensor leaves in the differentiated argument are named', () => {
+  assert.throws(() => grad((p: any) => np.sum(p[0]))([w, [1, 2]] as any), /leaf 1 .* must be a Tensor, got number/);
+});
+
+test('shape mismatches name the op and both shapes', () => {
+  assert.throws(() => np.add(tensor([1, 2, 3]), tensor([1, 2])), /add: shapes \[3\] and \[2\] cannot be broadcast/);
+  assert.throws(() => np.matmul(tensor([[1, 2, 3]]), tensor([[1, 2]])), /matmul: shapes \[1, 3\] and \[1, 2\] do not align/);
+  assert.throws(() => grad((p: Tensor) => np.sum(np.matmul(p, tensor([[1, 2, 3]]))))(w), /matmul: shapes \[2, 2\] and \[1, 3\]/);
+  assert.throws(() => np.sum(w, 2), /sum: axis 2 is out of range for shape \[2, 2\]/);
+  assert.throws(() => np.reshape(w, [3, -1]), /cannot reshape shape \[2, 2\]/);
+  assert.throws(() => hvp(loss, [w], tensor([1, 2, 3, 4])), /leaf 0 of v has shape \[4\] but the argument's leaf has shape \[2, 2\]/);
+  assert.throws(() => hvp(loss, [w], [w]), /different structures: \* vs \[\*\]/);
+});
+
+test('a traced value used after its transform ended is an error', () => {
+  let leaked: Tensor | null = null;
+  grad((p: Tensor) => {
+    leaked = np.square(p);
+    return np.sum(leaked);
+  })(w);
+  assert.throws(() => np.add(leaked!, 1), /used after that transform ended/);
+  assert.throws(() => leaked!.data, /used after that transform ended/);
+});
+
+test('transforms do not nest', () => {
+  assert.throws(() => grad((p: Tensor) => np.sum(grad(loss)(p) as Tensor))(w), /do not nest/);
+});
+
+test('a non-finite loss is reported', () => {
+  assert.throws(() => grad((p: Tensor) => np.sum(np.log(np.subtract(p, 10))))(w), /non-finite value \(NaN\)/);
+});
+
+test('operands must be tensors or numbers', () => {
+  assert.throws(() => np.add(w, 'x' as any), /add must be a Tensor or a number, got string/);
+  assert.throws(() => nn.relu([1, 2] as any), /relu must be a Tensor or a number/);
+});
+
+test('valueAndGrad differentiates any tree argument (objects and nested arrays)', () => {
+  const params = { a: tensor([1, 2]), rest: [tensor(3)] };
+  const [value, g] = valueAndGrad((p: any, s: Tensor) => np.add(np.sum(np.multiply(p.a, p.a)), np.multiply(p.rest[0], s)), 0)(params, tensor(5));
+  assert.equal(value.item(), 1 + 4 + 15);
+  assert.deepEqual(Array.from((g as any).a.data), [2, 4]);
+  assert.deepEqual(Array.from((g as any).rest[0].data), [5]);
+});

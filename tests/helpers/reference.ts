@@ -1,0 +1,171 @@
+// A float64 reference for the np/nn ops, written independently of the library (plain loops over
+// Float64Array), with the same names and signatures as `np`/`nn`, so a test function can run
+// on both: `(L, x) => L.sum(L.tanh(x))` with L = the library or L = this reference.
+
+export class Ref {
+  constructor(readonly shape: number[], readonly data: Float64Array) {}
+  get size(): number {
+    return this.data.length;
+  }
+}
+
+type R = Ref | number;
+type Axis = number | readonly number[] | undefined;
+
+const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+const asRef = (x: R): Ref => (typeof x === 'number' ? new Ref([], Float64Array.of(x)) : x);
+
+export function ref(data: ArrayLike<number>, shape: readonly number[]): Ref {
+  return new Ref([...shape], Float64Array.from(data));
+}
+
+function stridesOf(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = s;
+    s *= shape[i];
+  }
+  return st;
+}
+
+/** index (multi-dim) of flat position i in shape */
+function unravel(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d];
+    i = Math.floor(i / shape[d]);
+  }
+  return idx;
+}
+
+function elementwise(a: R, b: R, f: (x: number, y: number) => number): Ref {
+  const A = asRef(a);
+  const B = asRef(b);
+  const nd = Math.max(A.shape.length, B.shape.length);
+  const pa = [...Array(nd - A.shape.length).fill(1), ...A.shape];
+  const pb = [...Array(nd - B.shape.length).fill(1), ...B.shape];
+  const shape = pa.map((d, i) => Math.max(d, pb[i]));
+  pa.forEach((d, i) => {
+    if ((d !== shape[i] && d !== 1) || (pb[i] !== shape[i] && pb[i] !== 1)) throw new Error('ref: bad broadcast');
+  });
+  const sa = stridesOf(pa);
+  const sb = stridesOf(pb);
+  const out = new Float64Array(prod(shape));
+  for (let i = 0; i < out.length; i++) {
+    const idx = unravel(i, shape);
+    let ia = 0;
+    let ib = 0;
+    idx.forEach((v, d) => {
+      ia += (pa[d] === 1 ? 0 : v) * sa[d];
+      ib += (pb[d] === 1 ? 0 : v) * sb[d];
+    });
+    out[i] = f(A.data[ia], B.data[ib]);
+  }
+  return new Ref(shape, out);
+}
+
+function map(x: R, f: (v: number) => number): Ref {
+  const X = asRef(x);
+  return new Ref([...X.shape], X.data.map(f));
+}
+
+function axesOf(axis: Axis, nd: number): number[] {
+  if (axis === undefined) return [...Array(nd).keys()];
+  const list = typeof axis === 'number' ? [axis] : [...axis];
+  return list.map((a) => (a < 0 ? a + nd : a));
+}
+
+function reduce(x: R, axis: Axis, keepdims: boolean, init: number, f: (acc: number, v: number) => number): Ref {
+  const X = asRef(x);
+  const axes = axesOf(axis, X.shape.length);
+  const kept = X.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const out = new Float64Array(prod(kept)).fill(init);
+  const ks = stridesOf(kept);
+  for (let i = 0; i < X.size; i++) {
+    const idx = unravel(i, X.shape);
+    let o = 0;
+    idx.forEach((v, d) => (o += (axes.includes(d) ? 0 : v) * ks[d]));
+    out[o] = f(out[o], X.data[i]);
+  }
+  return new Ref(keepdims ? kept : X.shape.filter((_, i) => !axes.includes(i)), out);
+}
+
+const sigmoid64 = (v: number) => 1 / (1 + Math.exp(-v));
+
+export const add = (a: R, b: R) => elementwise(a, b, (x, y) => x + y);
+export const subtract = (a: R, b: R) => elementwise(a, b, (x, y) => x - y);
+export const multiply = (a: R, b: R) => elementwise(a, b, (x, y) => x * y);
+export const divide = (a: R, b: R) => elementwise(a, b, (x, y) => x / y);
+export const negative = (x: R) => map(x, (v) => -v);
+export const square = (x: R) => map(x, (v) => v * v);
+export const sqrt = (x: R) => map(x, Math.sqrt);
+export const exp = (x: R) => map(x, Math.exp);
+export const log = (x: R) => map(x, Math.log);
+export const tanh = (x: R) => map(x, Math.tanh);
+export const relu = (x: R) => map(x, (v) => (v > 0 ? v : 0));
+export const sigmoid = (x: R) => map(x, sigmoid64);
+export const softplus = (x: R) => map(x, (v) => Math.log(1 + Math.exp(v)));
+export const gelu = (x: R) =>
+  map(x, (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))));
+
+export const sum = (x: R, axis?: Axis, keepdims = false) => reduce(x, axis, keepdims, 0, (a, v) => a + v);
+export const max = (x: R, axis?: Axis, keepdims = false) => reduce(x, axis, keepdims, -Infinity, Math.max);
+export function mean(x: R, axis?: Axis, keepdims = false): Ref {
+  const X = asRef(x);
+  const s = sum(X, axis, keepdims);
+  const count = X.size / s.size;
+  return map(s, (v) => v / count);
+}
+
+export function reshape(x: Ref, shape: readonly number[]): Ref {
+  const free = shape.indexOf(-1);
+  const s = [...shape];
+  if (free >= 0) s[free] = x.size / prod(shape.filter((d) => d !== -1));
+  return new Ref(s, x.data.slice());
+}
+
+export function transpose(x: Ref, axes?: readonly number[]): Ref {
+  const nd = x.shape.length;
+  const perm = axes ? axes.map((a) => (a < 0 ? a + nd : a)) : [...Array(nd).keys()].reverse();
+  const shape = perm.map((a) => x.shape[a]);
+  const st = stridesOf(x.shape);
+  const out = new Float64Array(x.size);
+  for (let i = 0; i < out.length; i++) {
+    const idx = unravel(i, shape);
+    let src = 0;
+    idx.forEach((v, d) => (src += v * st[perm[d]]));
+    out[i] = x.data[src];
+  }
+  return new Ref(shape, out);
+}
+
+export function matmul(a: Ref, b: Ref): Ref {
+  const A = a.shape.length === 1 ? new Ref([1, a.size], a.data) : a;
+  const B = b.shape.length === 1 ? new Ref([b.size, 1], b.data) : b;
+  const [m, k] = A.shape;
+  const n = B.shape[1];
+  if (B.shape[0] !== k) throw new Error('ref: matmul shapes');
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += A.data[i * k + p] * B.data[p * n + j];
+      out[i * n + j] = s;
+    }
+  const shape = [...(a.shape.length === 1 ? [] : [m]), ...(b.shape.length === 1 ? [] : [n])];
+  return new Ref(shape, out);
+}
+export const dot = matmul;
+export const dense = (x: Ref, w: Ref, b?: Ref) => (b ? add(matmul(x, w), b) : matmul(x, w));
+
+export function logsumexp(x: R, axis?: Axis, keepdims = false): Ref {
+  const m = max(x, axis, true);
+  const s = sum(exp(subtract(x, m)), axis, true);
+  const out = add(log(s), m);
+  const X = asRef(x);
+  const axes = axesOf(axis, X.shape.length);
+  return keepdims ? out : new Ref(X.shape.filter((_, i) => !axes.includes(i)), out.data);
+}
+export const logSoftmax = (x: Ref, axis: Axis = -1) => subtract(x, logsumexp(x, axis, true));
+export const softmax = (x: Ref, axis: Axis = -1) => exp(logSoftmax(x, axis));
