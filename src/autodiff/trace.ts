@@ -16,6 +16,7 @@ import { allocF32, copyIn, copyOut } from '../wasm/arena.js';
 import { core } from '../wasm/instance.js';
 
 export type Mode = 'eager' | 'grad' | 'hvp';
+export type TangentWriter = (ptr: number, n: number) => void;
 
 export class Trace {
   readonly mode: Mode;
@@ -65,12 +66,16 @@ export class Trace {
     return new Tracer(this, [], copyIn([v]), false);
   }
 
-  /** A leaf of the differentiated argument, with its tangent (the HVP direction) if any. */
-  input(t: Tensor, tangent: Float32Array | null): Tracer {
+  /**
+   * A leaf of the differentiated argument. Under 'hvp', `writeTangent(ptr, n)` fills its tangent
+   * (the HVP direction) in place: copied from a tensor, or drawn straight into wasm memory.
+   */
+  input(t: Tensor, writeTangent: TangentWriter | null): Tracer {
     const x = new Tracer(this, t.shape, copyIn(t.data), true);
     if (this.withTangents) {
-      x.tangent = tangent ? copyIn(tangent) : allocF32(x.size);
-      if (!tangent) core.zero(x.tangent, x.size);
+      x.tangent = allocF32(x.size);
+      if (writeTangent) writeTangent(x.tangent, x.size);
+      else core.zero(x.tangent, x.size);
     }
     return x;
   }

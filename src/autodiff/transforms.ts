@@ -4,9 +4,9 @@
 import { Tensor, describe, formatShape, isTensor } from '../tensor.js';
 import * as tree from '../tree.js';
 import type { Tree, TreeDef } from '../tree.js';
-import { allocF32, copyIn, copyOut, scoped } from '../wasm/arena.js';
+import { allocF32, copyOut, f32, scoped } from '../wasm/arena.js';
 import { core } from '../wasm/instance.js';
-import { activeTrace, Trace, Tracer, withTrace } from './trace.js';
+import { activeTrace, Trace, Tracer, withTrace, type TangentWriter } from './trace.js';
 import * as random from '../random.js';
 import type { Key } from '../random.js';
 
@@ -54,7 +54,7 @@ interface Pass {
  * Runs `fun` on `args` with leaf tangents `directions` (null: gradient only), then the reverse
  * sweep. Must be called inside `scoped`; the returned addresses die with that scope.
  */
-function differentiate(fun: Fun, args: unknown[], argnum: number, directions: Float32Array[] | null, who: string): Pass {
+function differentiate(fun: Fun, args: unknown[], argnum: number, directions: TangentWriter[] | null, who: string): Pass {
   if (typeof fun !== 'function') throw new TypeError(`${who}: fun must be a function, got ${describe(fun)}`);
   const [leaves, def] = argumentLeaves(args[argnum], who);
   const trace = new Trace(directions ? 'hvp' : 'grad');
@@ -107,7 +107,7 @@ export function grad(fun: Fun, argnum = 0): (...args: unknown[]) => Tree<Tensor>
   return (...args: unknown[]) => vg(...args)[1];
 }
 
-function directionLeaves(v: unknown, def: TreeDef, leaves: Tensor[], who: string): Float32Array[] {
+function directionLeaves(v: unknown, def: TreeDef, leaves: Tensor[], who: string): TangentWriter[] {
   const [vLeaves, vDef] = tree.flatten(v);
   tree.assertSameStructure(def, vDef, `${who}: the argument and v`);
   return vLeaves.map((leaf, i) => {
@@ -118,7 +118,7 @@ function directionLeaves(v: unknown, def: TreeDef, leaves: Tensor[], who: string
         `${who}: leaf ${i} of v has shape ${formatShape(leaf.shape)} but the argument's leaf has shape ${formatShape(want)}`,
       );
     }
-    return leaf.data;
+    return (ptr: number, n: number) => f32(ptr, n).set(leaf.data);
   });
 }
 
@@ -137,10 +137,12 @@ export function hvp(fun: Fun, funInput: unknown[], v: unknown, argnum = 0): [Tre
   });
 }
 
-/** Rademacher probes for the leaves: leaf i uses rademacher(split(rng, nLeaves)[i], shape). */
-function probes(rng: Key, leaves: Tensor[]): Float32Array[] {
-  const keys = random.split(rng, leaves.length);
-  return leaves.map((leaf, i) => random.rademacher(keys[i], leaf.shape).data);
+/**
+ * Rademacher probes for the leaves, drawn straight into the tangents' wasm memory:
+ * leaf i gets rademacher(split(rng, nLeaves)[i], leaf.shape).
+ */
+function probes(rng: Key, nLeaves: number): TangentWriter[] {
+  return random.split(rng, nLeaves).map((k) => (ptr: number, n: number) => core.randomRademacher(k[0], k[1], ptr, n));
 }
 
 export interface HessianOptions {
@@ -174,19 +176,18 @@ export function valueGradAndHessian(
     const sums = leaves.map((leaf) => allocF32(leaf.size));
     let first: { value: Tensor; grad: Tree<Tensor> } | null = null;
     sampleKeys.forEach((key, j) => {
-      const vs = probes(key, leaves);
       scoped(() => {
-        const pass = differentiate(fun, args, argnum, vs, who);
+        const pass = differentiate(fun, args, argnum, probes(key, leaves.length), who);
         if (!first) first = { value: scalarOut(pass), grad: gradientTree(pass, args, argnum) };
+        // the estimate v ⊙ Hv: v is the input's tangent, Hv its cotangent's tangent
         pass.inputs.forEach((x, i) => {
           if (!x.ctDot) {
             // H·v is zero on this leaf (nothing second-order reached it)
             if (j === 0) core.zero(sums[i], x.size);
             return;
           }
-          const v = copyIn(vs[i]);
-          if (j === 0) core.mul(v, x.ctDot, sums[i], x.size);
-          else core.mulAddInto(sums[i], v, x.ctDot, x.size);
+          if (j === 0) core.mul(x.tangent, x.ctDot, sums[i], x.size);
+          else core.mulAddInto(sums[i], x.tangent, x.ctDot, x.size);
         });
       });
     });
