@@ -194,4 +194,7 @@ test('matmulInto: sizes that are not non-negative integers throw a RangeError', 
     e instanceof RangeError && e.message.includes('m must be a non-negative 32-bit integer, got -1'));
   assert.throws(() => matmulInto(0, 0, 0, 2, 1.5, 2), (e: Error) =>
     e instanceof RangeError && e.message.includes('k must be'));
+  // k·n of 2^25·1 floats fits in wasm memory as data, but its packed panels would not
+  assert.throws(() => matmulInto(0, 0, 0, 1, 2 ** 25, 1), (e: Error) =>
+    e instanceof RangeError && e.message.includes('1×33554432×1 needs more than 2 GiB'));
 });

@@ -16,10 +16,11 @@ const GROUP = 4;
 /**
  * Bytes of scratch `pack` that matmul and matmulScalar need: GROUP packed k×8 panels for the
  * SIMD path, one row of n sums for the scalar path. (m and flags are part of the contract so the
- * blocking can change without the host noticing.)
+ * blocking can change without the host noticing.) Returns -1 when that exceeds 2 GiB.
  */
 export function matmulPackBytes(m: i32, k: i32, n: i32, flags: i32): i32 {
-  return max(k * 8 * GROUP, n) * 4;
+  const bytes = max(<i64>k * 8 * GROUP, <i64>n) * 4;
+  return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes; // -1: more than 2 GiB, no such call fits
 }
 
 /** All rows of C for one 8-wide panel (cols real columns) at column cp. */

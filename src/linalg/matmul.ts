@@ -45,8 +45,12 @@ export function matmulInto(
     (opts.transA ? TRANS_A : 0) | (opts.transB ? TRANS_B : 0) | (opts.accumulate ? ACCUMULATE : 0);
   const bias = opts.bias ?? 0;
   const kernel = opts.scalar ? core.matmulScalar : core.matmul;
+  const packBytes = core.matmulPackBytes(m, k, n, flags);
+  if (packBytes < 0) {
+    throw new RangeError(`matmulInto: ${m}×${k}×${n} needs more than 2 GiB of packing scratch`);
+  }
   scoped(() => {
-    const pack = alloc(core.matmulPackBytes(m, k, n, flags) >>> 0);
+    const pack = alloc(packBytes);
     kernel(a, b, c, m, k, n, flags, bias, pack);
   });
 }
