@@ -1,1 +1,7 @@
-// Kernels of assembly/optim/ are re-exported from here.
+// Optimizer kernels: fused per-leaf steps over raw f32 arrays (no trees, no API; the host in
+// src/optimizers/ lifts them to parameter trees).
+export { adahessianStep } from './adahessian'; // the fused AdaHessian step
+export { spatialMeanAbs, spatialBroadcast } from './spatial'; // D = mean |h| over axes, broadcast back
+export { adamStep } from './adam'; // the fused Adam step
+export { sgdStep, momentumStep } from './first_order';
+export { optimPow } from './power'; // x^y for step-size schedules

@@ -1,0 +1,213 @@
+// Kernels of assembly/optim: known answers worked out by hand, the scalar tail giving the same
+// bits as the f32x4 body, and the non-finite flag.
+import {
+  adahessianStep,
+  adamStep,
+  momentumStep,
+  optimPow,
+  sgdStep,
+  spatialBroadcast,
+  spatialMeanAbs,
+} from '../optim/index';
+
+/** A fresh block of memory holding `values` (never freed: tests are short). */
+function floats(values: f32[]): usize {
+  const p = heap.alloc(<usize>values.length << 2);
+  for (let i = 0; i < values.length; i++) store<f32>(p + (<usize>i << 2), values[i]);
+  return p;
+}
+function zerosAt(n: i32): usize {
+  const p = heap.alloc(<usize>n << 2);
+  memory.fill(p, 0, <usize>n << 2);
+  return p;
+}
+function get(p: usize, i: i32): f32 {
+  return load<f32>(p + (<usize>i << 2));
+}
+function bits(p: usize, i: i32): u32 {
+  return load<u32>(p + (<usize>i << 2));
+}
+
+// Seven values whose first three repeat at indices 4..6: lanes 0-2 of the f32x4 body and the
+// scalar tail see the same inputs, so their outputs must have the same bits.
+function tailTwin(a: f32, b: f32, c: f32, d: f32): usize {
+  return floats([a, b, c, d, a, b, c]);
+}
+function expectTailMatchesBody(p: usize, what: string): void {
+  for (let i = 0; i < 3; i++) expect<u32>(bits(p, 4 + i)).toBe(bits(p, i), what);
+}
+
+describe('adahessianStep', () => {
+  it('takes the hand-computed first step', () => {
+    // m = 0.1·0.5 = 0.05, v = 0.001·2² = 0.004; mhat = 0.05/0.1 = 0.5, vhat = 0.004/0.001 = 4;
+    // x = 1 - 0.1·(0.5 / (√4 + 0)) = 0.975
+    const x = floats([1]), m = zerosAt(1), v = zerosAt(1), g = floats([0.5]), d = floats([2]);
+    expect<i32>(adahessianStep(x, m, v, g, d, 1, 1, 0.1, 0.9, 0.999, 0, 0, 1)).toBe(0);
+    expect<f32>(get(x, 0)).toBeCloseTo(0.975, 6);
+    expect<f32>(get(m, 0)).toBeCloseTo(0.05, 7);
+    expect<f32>(get(v, 0)).toBeCloseTo(0.004, 8);
+  });
+
+  it('applies weight decay, eps and the Hessian power', () => {
+    // Second step from m = 0.05, v = 0.004 with g = -1, D = 3, t = 2, k = 0.5, eps = 0.1, wd = 0.2:
+    // m = 0.045 - 0.1 = -0.055; v = 0.003996 + 0.009 = 0.012996
+    // mhat = -0.055 / 0.19 ; vhat = 0.012996 / 0.001999 ; denom = vhat^0.25 + 0.1
+    // x = 2 - 0.1 (mhat / denom + 0.2·2)
+    const x = floats([2]), m = floats([0.05]), v = floats([0.004]), g = floats([-1]), d = floats([3]);
+    adahessianStep(x, m, v, g, d, 1, 2, 0.1, 0.9, 0.999, 0.1, 0.2, 0.5);
+    const mhat = -0.055 / 0.19;
+    const denom = Math.pow(0.012996 / 0.001999, 0.25) + 0.1;
+    expect<f32>(get(x, 0)).toBeCloseTo(<f32>(2 - 0.1 * (mhat / denom + 0.4)), 5);
+    expect<f32>(get(v, 0)).toBeCloseTo(0.012996, 7);
+  });
+
+  it('keeps v and still steps when there is no Hessian (d = 0)', () => {
+    // m = 0.9·0.2 + 0.1·1 = 0.28; mhat = 0.28 / (1 - 0.9³) ; vhat = 0.01 / (1 - 0.999³)
+    const x = floats([0]), m = floats([0.2]), v = floats([0.01]), g = floats([1]);
+    adahessianStep(x, m, v, g, 0, 1, 3, 0.01, 0.9, 0.999, 0, 0, 1);
+    expect<u32>(bits(v, 0)).toBe(reinterpret<u32>(<f32>0.01));
+    const expected = -0.01 * ((0.28 / (1 - 0.729)) / Math.sqrt(0.01 / (1 - Math.pow(0.999, 3))));
+    expect<f32>(get(x, 0)).toBeCloseTo(<f32>expected, 6);
+  });
+
+  it('gives the scalar tail the same bits as the SIMD body, for every power path', () => {
+    const powers: f64[] = [1, 0.5, 0, 0.7];
+    for (let p = 0; p < powers.length; p++) {
+      const x = tailTwin(0.3, -1.5, 2.25, 7);
+      const m = tailTwin(0.01, -0.2, 0.5, 1);
+      const v = tailTwin(0.003, 0.04, 1e-6, 2);
+      const g = tailTwin(-0.7, 0.123, 3.5, 0);
+      const d = tailTwin(0.9, 1e-3, 12.5, 1);
+      adahessianStep(x, m, v, g, d, 7, 4, 0.05, 0.9, 0.999, 1e-4, 0.01, powers[p]);
+      expectTailMatchesBody(x, 'x');
+      expectTailMatchesBody(m, 'm');
+      expectTailMatchesBody(v, 'v');
+    }
+  });
+
+  it('flags NaN and ±Inf in g or d, in the body and in the tail', () => {
+    const n = 6;
+    expect<i32>(adahessianStep(zerosAt(n), zerosAt(n), zerosAt(n), zerosAt(n), zerosAt(n), n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(0);
+    const nanInBody = floats([0, NaN, 0, 0, 0, 0]);
+    expect<i32>(adahessianStep(zerosAt(n), zerosAt(n), zerosAt(n), nanInBody, zerosAt(n), n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(1);
+    const infInTail = floats([0, 0, 0, 0, 0, -Infinity]);
+    expect<i32>(adahessianStep(zerosAt(n), zerosAt(n), zerosAt(n), infInTail, zerosAt(n), n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(1);
+    const infInD = floats([0, 0, Infinity, 0, 0, 0]);
+    expect<i32>(adahessianStep(zerosAt(n), zerosAt(n), zerosAt(n), zerosAt(n), infInD, n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(1);
+  });
+});
+
+describe('spatialMeanAbs and spatialBroadcast', () => {
+  it('averages |h| over contiguous rows (inner = 1)', () => {
+    // two rows of 6: mean |.| = (1+2+3+4+5+6)/6 = 3.5 and (0.5·6)/6 = 0.5
+    const h = floats([1, -2, 3, -4, 5, -6, 0.5, -0.5, 0.5, -0.5, 0.5, -0.5]);
+    const out = zerosAt(2);
+    spatialMeanAbs(h, out, 2, 6, 1);
+    expect<f32>(get(out, 0)).toBe(3.5);
+    expect<f32>(get(out, 1)).toBe(0.5);
+  });
+
+  it('averages |h| down columns (inner > 1), tail columns with the body columns bits', () => {
+    // shape [1, 3, 7]: column c of rows (a, b, c) repeats at c + 4 for c < 3
+    const row0: f32[] = [0.1, -0.7, 3.3, 1, 0.1, -0.7, 3.3];
+    const row1: f32[] = [-0.2, 0.35, 1e-3, 2, -0.2, 0.35, 1e-3];
+    const row2: f32[] = [0.3, 9.1, -2.5, 3, 0.3, 9.1, -2.5];
+    const h = floats(row0.concat(row1).concat(row2));
+    const out = zerosAt(7);
+    spatialMeanAbs(h, out, 1, 3, 7);
+    expect<f32>(get(out, 3)).toBe(2); // (1 + 2 + 3) / 3
+    expect<f32>(get(out, 0)).toBeCloseTo(0.2, 6);
+    for (let i = 0; i < 3; i++) expect<u32>(bits(out, 4 + i)).toBe(bits(out, i));
+  });
+
+  it('averages the middle axis of [outer, mid, inner]', () => {
+    // shape [2, 2, 2]: out[o, i] = (|h[o,0,i]| + |h[o,1,i]|) / 2
+    const h = floats([1, 2, 3, -4, 5, 6, -7, 8]);
+    const out = zerosAt(4);
+    spatialMeanAbs(h, out, 2, 2, 2);
+    expect<f32>(get(out, 0)).toBe(2);
+    expect<f32>(get(out, 1)).toBe(3);
+    expect<f32>(get(out, 2)).toBe(6);
+    expect<f32>(get(out, 3)).toBe(7);
+  });
+
+  it('broadcasts a mean back over its axis', () => {
+    const rows = floats([1, 2]);
+    const full = zerosAt(10);
+    spatialBroadcast(rows, full, 2, 5, 1);
+    for (let j = 0; j < 5; j++) {
+      expect<f32>(get(full, j)).toBe(1);
+      expect<f32>(get(full, 5 + j)).toBe(2);
+    }
+    const cols = floats([1, 2, 3]);
+    const grid = zerosAt(6);
+    spatialBroadcast(cols, grid, 1, 2, 3);
+    for (let i = 0; i < 3; i++) {
+      expect<f32>(get(grid, i)).toBe(<f32>(i + 1));
+      expect<f32>(get(grid, 3 + i)).toBe(<f32>(i + 1));
+    }
+  });
+});
+
+describe('adamStep', () => {
+  it('takes the hand-computed first step (|x change| = stepSize)', () => {
+    // t = 1: mhat = g, vhat = g², so x = x - lr·g/(|g| + eps) = 1 - 0.1 with eps = 0
+    const x = floats([1]), m = zerosAt(1), v = zerosAt(1), g = floats([3]);
+    expect<i32>(adamStep(x, m, v, g, 1, 1, 0.1, 0.9, 0.999, 0, 0)).toBe(0);
+    expect<f32>(get(x, 0)).toBeCloseTo(0.9, 6);
+    expect<f32>(get(m, 0)).toBeCloseTo(0.3, 7);
+    expect<f32>(get(v, 0)).toBeCloseTo(0.009, 8);
+  });
+
+  it('applies decoupled weight decay as stepSize·weightDecay·x', () => {
+    const x = floats([2]), m = zerosAt(1), v = zerosAt(1), g = floats([-1]);
+    adamStep(x, m, v, g, 1, 1, 0.1, 0.9, 0.999, 0, 0.5);
+    expect<f32>(get(x, 0)).toBeCloseTo(<f32>(2 + 0.1 - 0.1 * 0.5 * 2), 6);
+  });
+
+  it('gives the scalar tail the same bits as the SIMD body and flags non-finite g', () => {
+    const x = tailTwin(0.3, -1.5, 2.25, 7);
+    const m = tailTwin(0.01, -0.2, 0.5, 1);
+    const v = tailTwin(0.003, 0.04, 1e-6, 2);
+    const g = tailTwin(-0.7, 0.123, 3.5, 0);
+    expect<i32>(adamStep(x, m, v, g, 7, 3, 0.05, 0.9, 0.999, 1e-8, 0.01)).toBe(0);
+    expectTailMatchesBody(x, 'x');
+    expectTailMatchesBody(m, 'm');
+    expectTailMatchesBody(v, 'v');
+    const bad = floats([0, 0, 0, 0, NaN]);
+    expect<i32>(adamStep(zerosAt(5), zerosAt(5), zerosAt(5), bad, 5, 1, 0.1, 0.9, 0.999, 1e-8, 0)).toBe(1);
+  });
+});
+
+describe('sgdStep and momentumStep', () => {
+  it('take the hand-computed steps', () => {
+    const x = floats([1, 2, 3, 4, 5]);
+    const g = floats([1, -1, 0.5, 0, 2]);
+    expect<i32>(sgdStep(x, g, 5, 0.5)).toBe(0);
+    expect<f32>(get(x, 0)).toBe(0.5);
+    expect<f32>(get(x, 1)).toBe(2.5);
+    expect<f32>(get(x, 4)).toBe(4);
+
+    // velocity = 0.5·2 + 1 = 2; x = 1 - 0.25·2 = 0.5 (tail element 4: 0.5·-2 + 2 = 1; 5 - 0.25)
+    const y = floats([1, 1, 1, 1, 5]);
+    const vel = floats([2, 2, 2, 2, -2]);
+    const gy = floats([1, 1, 1, 1, 2]);
+    expect<i32>(momentumStep(y, vel, gy, 5, 0.25, 0.5)).toBe(0);
+    expect<f32>(get(vel, 0)).toBe(2);
+    expect<f32>(get(y, 0)).toBe(0.5);
+    expect<f32>(get(vel, 4)).toBe(1);
+    expect<f32>(get(y, 4)).toBe(4.75);
+  });
+
+  it('flag non-finite gradients', () => {
+    expect<i32>(sgdStep(zerosAt(5), floats([0, 0, 0, 0, Infinity]), 5, 0.1)).toBe(1);
+    expect<i32>(momentumStep(zerosAt(4), zerosAt(4), floats([NaN, 0, 0, 0]), 4, 0.1, 0.9)).toBe(1);
+  });
+});
+
+describe('optimPow', () => {
+  it('computes x^y', () => {
+    expect<f64>(optimPow(2, 10)).toBe(1024);
+    expect<f64>(optimPow(0.5, 0.5)).toBeCloseTo(Math.SQRT1_2, 15);
+  });
+});

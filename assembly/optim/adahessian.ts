@@ -1,0 +1,122 @@
+// The fused AdaHessian step for one leaf of n floats, in place, one pass over memory:
+//
+//   m = b1 m + (1 - b1) g
+//   v = b2 v + (1 - b2) D²                       (kept as it is when there is no D this step)
+//   x = x - stepSize * ( (m / (1 - b1^t)) / ( sqrt(v / (1 - b2^t))^k + eps ) + weightDecay x )
+//
+// D is the spatially averaged |Hessian diagonal| (spatialMeanAbs / spatialBroadcast), broadcast
+// to the leaf's n floats; with no averaging it is the raw Hessian h itself, since D² = h².
+// Everything is float32; the scalar constants are rounded to float32 once per call.
+import { at, biasCorrection, flagNonFinite, flagNonFiniteScalar, sawNonFinite } from './lanes';
+
+// sqrt(vhat)^k: k = 1 (the default) and k = 0.5 are exact square roots and SIMD-friendly;
+// k = 0 is 1 (as pow(s, 0)); any other k goes through Mathf.pow lane by lane. Mathf.pow itself
+// returns these same values for k = 1, 0.5 and 0, so the fast paths change no bits.
+const POWER_ONE = 0;
+const POWER_HALF = 1;
+const POWER_ZERO = 2;
+const POWER_GENERAL = 3;
+
+function powerMode(k: f64): i32 {
+  if (k == 1) return POWER_ONE;
+  if (k == 0.5) return POWER_HALF;
+  if (k == 0) return POWER_ZERO;
+  return POWER_GENERAL;
+}
+
+// @ts-ignore: decorator
+@inline function rootPower(s: f32, mode: i32, k: f32): f32 {
+  if (mode == POWER_ONE) return s;
+  if (mode == POWER_HALF) return Mathf.sqrt(s);
+  if (mode == POWER_ZERO) return 1;
+  return Mathf.pow(s, k);
+}
+
+// @ts-ignore: decorator
+@inline function rootPowerVec(s: v128, mode: i32, k: f32): v128 {
+  if (mode == POWER_ONE) return s;
+  if (mode == POWER_HALF) return f32x4.sqrt(s);
+  if (mode == POWER_ZERO) return f32x4.splat(1);
+  let r = f32x4.splat(Mathf.pow(f32x4.extract_lane(s, 0), k));
+  r = f32x4.replace_lane(r, 1, Mathf.pow(f32x4.extract_lane(s, 1), k));
+  r = f32x4.replace_lane(r, 2, Mathf.pow(f32x4.extract_lane(s, 2), k));
+  r = f32x4.replace_lane(r, 3, Mathf.pow(f32x4.extract_lane(s, 3), k));
+  return r;
+}
+
+/**
+ * One AdaHessian step over the n floats at x (parameters), m and v (moments), g (gradient) and
+ * d (D, see above), updating x, m and v in place. `d = 0` means no Hessian this step (a delayed
+ * Hessian): v is left as it is and the step still uses it. `step` is t = i + 1 (1 on the first
+ * update). Returns 1 when g or d held NaN or ±Inf (the host then discards the outputs), else 0.
+ */
+export function adahessianStep(
+  x: usize,
+  m: usize,
+  v: usize,
+  g: usize,
+  d: usize,
+  n: i32,
+  step: f64,
+  stepSize: f64,
+  b1: f64,
+  b2: f64,
+  eps: f64,
+  weightDecay: f64,
+  hessianPower: f64,
+): i32 {
+  const hasD = d != 0;
+  const mode = powerMode(hessianPower);
+  const k = <f32>hessianPower;
+  const B1 = <f32>b1, C1 = <f32>(1.0 - b1);
+  const B2 = <f32>b2, C2 = <f32>(1.0 - b2);
+  const BC1 = biasCorrection(b1, step), BC2 = biasCorrection(b2, step);
+  const LR = <f32>stepSize, EPS = <f32>eps, WD = <f32>weightDecay;
+
+  const vB1 = f32x4.splat(B1), vC1 = f32x4.splat(C1);
+  const vB2 = f32x4.splat(B2), vC2 = f32x4.splat(C2);
+  const vBC1 = f32x4.splat(BC1), vBC2 = f32x4.splat(BC2);
+  const vLR = f32x4.splat(LR), vEPS = f32x4.splat(EPS), vWD = f32x4.splat(WD);
+  let flags = f32x4.splat(0);
+
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const gi = v128.load(at(g, i));
+    flags = flagNonFinite(flags, gi);
+    const mi = f32x4.add(f32x4.mul(vB1, v128.load(at(m, i))), f32x4.mul(vC1, gi));
+    let vi = v128.load(at(v, i));
+    if (hasD) {
+      const di = v128.load(at(d, i));
+      flags = flagNonFinite(flags, di);
+      vi = f32x4.add(f32x4.mul(vB2, vi), f32x4.mul(vC2, f32x4.mul(di, di)));
+    }
+    const mhat = f32x4.div(mi, vBC1);
+    const denom = f32x4.add(rootPowerVec(f32x4.sqrt(f32x4.div(vi, vBC2)), mode, k), vEPS);
+    const xi = v128.load(at(x, i));
+    const delta = f32x4.add(f32x4.div(mhat, denom), f32x4.mul(vWD, xi));
+    v128.store(at(x, i), f32x4.sub(xi, f32x4.mul(vLR, delta)));
+    v128.store(at(m, i), mi);
+    v128.store(at(v, i), vi);
+  }
+
+  let flag: f32 = 0;
+  for (; i < n; i++) {
+    const gi = load<f32>(at(g, i));
+    flag = flagNonFiniteScalar(flag, gi);
+    const mi = B1 * load<f32>(at(m, i)) + C1 * gi;
+    let vi = load<f32>(at(v, i));
+    if (hasD) {
+      const di = load<f32>(at(d, i));
+      flag = flagNonFiniteScalar(flag, di);
+      vi = B2 * vi + C2 * (di * di);
+    }
+    const mhat = mi / BC1;
+    const denom = rootPower(Mathf.sqrt(vi / BC2), mode, k) + EPS;
+    const xi = load<f32>(at(x, i));
+    const delta = mhat / denom + WD * xi;
+    store<f32>(at(x, i), xi - LR * delta);
+    store<f32>(at(m, i), mi);
+    store<f32>(at(v, i), vi);
+  }
+  return sawNonFinite(flags, flag);
+}

@@ -1,0 +1,50 @@
+// The plain first-order steps for one leaf of n floats, in place, as
+// jax.example_libraries.optimizers.sgd and .momentum:
+//
+//   sgd:       x = x - stepSize g
+//   momentum:  velocity = mass velocity + g ;  x = x - stepSize velocity
+import { at, flagNonFinite, flagNonFiniteScalar, sawNonFinite } from './lanes';
+
+/** Updates x in place. Returns 1 when g held NaN or ±Inf, else 0. */
+export function sgdStep(x: usize, g: usize, n: i32, stepSize: f64): i32 {
+  const LR = <f32>stepSize;
+  const vLR = f32x4.splat(LR);
+  let flags = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const gi = v128.load(at(g, i));
+    flags = flagNonFinite(flags, gi);
+    v128.store(at(x, i), f32x4.sub(v128.load(at(x, i)), f32x4.mul(vLR, gi)));
+  }
+  let flag: f32 = 0;
+  for (; i < n; i++) {
+    const gi = load<f32>(at(g, i));
+    flag = flagNonFiniteScalar(flag, gi);
+    store<f32>(at(x, i), load<f32>(at(x, i)) - LR * gi);
+  }
+  return sawNonFinite(flags, flag);
+}
+
+/** Updates x and velocity in place. Returns 1 when g held NaN or ±Inf, else 0. */
+export function momentumStep(x: usize, velocity: usize, g: usize, n: i32, stepSize: f64, mass: f64): i32 {
+  const LR = <f32>stepSize, MASS = <f32>mass;
+  const vLR = f32x4.splat(LR), vMASS = f32x4.splat(MASS);
+  let flags = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const gi = v128.load(at(g, i));
+    flags = flagNonFinite(flags, gi);
+    const vel = f32x4.add(f32x4.mul(vMASS, v128.load(at(velocity, i))), gi);
+    v128.store(at(velocity, i), vel);
+    v128.store(at(x, i), f32x4.sub(v128.load(at(x, i)), f32x4.mul(vLR, vel)));
+  }
+  let flag: f32 = 0;
+  for (; i < n; i++) {
+    const gi = load<f32>(at(g, i));
+    flag = flagNonFiniteScalar(flag, gi);
+    const vel = MASS * load<f32>(at(velocity, i)) + gi;
+    store<f32>(at(velocity, i), vel);
+    store<f32>(at(x, i), load<f32>(at(x, i)) - LR * vel);
+  }
+  return sawNonFinite(flags, flag);
+}

@@ -1,0 +1,127 @@
+// One optimizer update over the 1.86 M parameters of the 784-1024-1024-10 MLP (W [784, 1024],
+// b [1024], W [1024, 1024], b [1024], W [1024, 10], b [10]), wasm beside the plain-JS baseline
+// (bench/baseline/optimizers.ts):
+//   - the fused AdaHessian kernel alone on arena pointers (D given): target ≤ 6 ms;
+//   - the averaging pass + fused kernel (all the wasm work of an update);
+//   - the public update(i, grads, hessians, state), copies in and out included: target ≤ 15 ms;
+//   - Adam's fused kernel and public update, for comparison.
+import { BASELINE, timeIt, type BenchRow } from '../harness.js';
+import { adahessianStepJs, adahessianUpdateJs, adamStepJs, averageLastJs } from '../baseline/optimizers.js';
+import { Tensor } from '../../src/index.js';
+import { adahessian, adam } from '../../src/optimizers/index.js';
+import { core } from '../../src/wasm/instance.js';
+import { allocF32, f32, mark, release } from '../../src/wasm/arena.js';
+
+const SHAPES = [[784, 1024], [1024], [1024, 1024], [1024], [1024, 10], [10]];
+const SIZES = SHAPES.map((s) => s.reduce((p, d) => p * d, 1));
+const TOTAL = SIZES.reduce((a, b) => a + b, 0);
+const SHAPE_LABEL = `784-1024-1024-10 (${(TOTAL / 1e6).toFixed(2)} M params)`;
+const HYPER = { stepSize: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, hessianPower: 1 };
+const STEP = 10; // i: a state some steps in, so the moments are not zero
+const OPTS = { minSamples: 20, maxTime: 2 };
+
+function filled(seed: number, n: number, lo: number, hi: number): Float32Array {
+  let s = seed;
+  const a = new Float32Array(n);
+  for (let e = 0; e < n; e++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[e] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
+  }
+  return a;
+}
+const leafArrays = (seed: number, lo = -1, hi = 1) => SIZES.map((n, k) => filled(seed * 31 + k, n, lo, hi));
+const tensors = (arrays: Float32Array[]) => arrays.map((a, k) => new Tensor(a, SHAPES[k]));
+
+export async function run(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const row = (name: string, variant: string, t: ReturnType<typeof timeIt>, note?: string): BenchRow => ({
+    suite: 'optimizers', name, shape: SHAPE_LABEL, variant, medianMs: t.medianMs, minMs: t.minMs, maxMs: t.maxMs, note,
+  });
+  const x = leafArrays(1, -0.1, 0.1);
+  const g = leafArrays(2);
+  const h = leafArrays(3, -2, 2);
+
+  // --- the kernels alone, on arena pointers --------------------------------------------------
+  const arenaMark = mark();
+  const ptrs = SIZES.map((n) => ({ x: allocF32(n), m: allocF32(n), v: allocF32(n), g: allocF32(n), h: allocF32(n), d: allocF32(n) }));
+  ptrs.forEach((p, k) => {
+    f32(p.x, SIZES[k]).set(x[k]);
+    f32(p.m, SIZES[k]).set(g[k].map((q) => 0.1 * q));
+    f32(p.v, SIZES[k]).set(h[k].map((q) => 0.01 * q * q));
+    f32(p.g, SIZES[k]).set(g[k]);
+    f32(p.h, SIZES[k]).set(h[k]);
+    f32(p.d, SIZES[k]).set(averageLastJs(h[k], SHAPES[k]));
+  });
+  const fused = () => {
+    ptrs.forEach((p, k) =>
+      core.adahessianStep(p.x, p.m, p.v, p.g, p.d, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower),
+    );
+  };
+  // averaging as update() does it for 'last': per-row means, then broadcast back over the rows
+  const scratch = allocF32(1024);
+  const averageAndFused = () => {
+    ptrs.forEach((p, k) => {
+      const [rows, cols] = SHAPES[k].length === 2 ? SHAPES[k] : [0, 0];
+      let d = p.h;
+      if (rows > 0) {
+        core.spatialMeanAbs(p.h, scratch, rows, cols, 1);
+        core.spatialBroadcast(scratch, p.d, rows, cols, 1);
+        d = p.d;
+      }
+      core.adahessianStep(p.x, p.m, p.v, p.g, d, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower);
+    });
+  };
+  const adamFused = () => {
+    ptrs.forEach((p, k) => core.adamStep(p.x, p.m, p.v, p.g, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, 0));
+  };
+  const tFused = timeIt(fused, OPTS);
+  const tAverageFused = timeIt(averageAndFused, OPTS);
+  const tAdamFused = timeIt(adamFused, OPTS);
+  release(arenaMark);
+
+  const jsLeaves = SIZES.map((n, k) => ({ x: x[k].slice(), m: g[k].map((q) => 0.1 * q), v: h[k].map((q) => 0.01 * q * q), d: averageLastJs(h[k], SHAPES[k]) }));
+  const tFusedJs = timeIt(() => jsLeaves.forEach((l, k) => adahessianStepJs(l.x, l.m, l.v, g[k], l.d, STEP + 1, HYPER)), OPTS);
+  const tAverageFusedJs = timeIt(
+    () => jsLeaves.forEach((l, k) => adahessianStepJs(l.x, l.m, l.v, g[k], averageLastJs(h[k], SHAPES[k]), STEP + 1, HYPER)),
+    OPTS,
+  );
+  const tAdamFusedJs = timeIt(() => jsLeaves.forEach((l, k) => adamStepJs(l.x, l.m, l.v, g[k], STEP + 1, HYPER)), OPTS);
+
+  // --- the public update calls -----------------------------------------------------------------
+  const [init, update] = adahessian(HYPER);
+  let state = init(tensors(x));
+  const grads = tensors(g);
+  const hessians = tensors(h);
+  for (let i = 0; i < STEP; i++) state = update(i, grads, hessians, state);
+  const tUpdate = timeIt(() => update(STEP, grads, hessians, state), OPTS);
+  const tDelayed = timeIt(() => update(STEP, grads, null, state), OPTS);
+
+  const [adamInit, adamUpdate] = adam(HYPER.stepSize);
+  let adamState = adamInit(tensors(x));
+  for (let i = 0; i < STEP; i++) adamState = adamUpdate(i, grads, adamState);
+  const tAdamUpdate = timeIt(() => adamUpdate(STEP, grads, adamState), OPTS);
+
+  const jsState = SIZES.map((_, k) => ({ shape: SHAPES[k], x: x[k], m: jsLeaves[k].m, v: jsLeaves[k].v }));
+  const tUpdateJs = timeIt(() => adahessianUpdateJs(jsState, g, h, STEP, HYPER), OPTS);
+  const tAdamUpdateJs = timeIt(
+    () => jsState.map((l, k) => {
+      const next = { x: l.x.slice(), m: l.m.slice(), v: l.v.slice() };
+      adamStepJs(next.x, next.m, next.v, g[k], STEP + 1, HYPER);
+      return next;
+    }),
+    OPTS,
+  );
+
+  rows.push(row('adahessian fused kernel (arena, D given)', 'wasm', tFused, 'target ≤ 6 ms'));
+  rows.push(row('adahessian fused kernel (arena, D given)', BASELINE, tFusedJs));
+  rows.push(row('adahessian averaging + fused kernel (arena)', 'wasm', tAverageFused, "'last' averaging"));
+  rows.push(row('adahessian averaging + fused kernel (arena)', BASELINE, tAverageFusedJs));
+  rows.push(row('adahessian update() (copies in and out)', 'wasm', tUpdate, 'target ≤ 15 ms'));
+  rows.push(row('adahessian update() (copies in and out)', BASELINE, tUpdateJs, 'JS: new arrays, same algorithm'));
+  rows.push(row('adahessian update() with hessians = null', 'wasm', tDelayed, 'delayed Hessian: v is reused'));
+  rows.push(row('adam fused kernel (arena)', 'wasm', tAdamFused));
+  rows.push(row('adam fused kernel (arena)', BASELINE, tAdamFusedJs));
+  rows.push(row('adam update() (copies in and out)', 'wasm', tAdamUpdate));
+  rows.push(row('adam update() (copies in and out)', BASELINE, tAdamUpdateJs));
+  return rows;
+}

@@ -1,0 +1,170 @@
+// Lifting a per-leaf optimizer step to parameter trees, once for every optimizer (what
+// jax.example_libraries.optimizers' @optimizer decorator does), plus the arena work around it:
+//
+//   1. check everything: the step i, the state, each input tree's structure and leaf shapes;
+//   2. copy the leaves into the wasm arena in one pass;
+//   3. run the leaf kernels in place (they also report NaN/Inf in their inputs);
+//   4. copy the new parameters and changed state arrays out into new Float32Arrays.
+//
+// Nothing outside the arena is written before step 4, so any throw leaves every state usable.
+import { f32, allocF32, scoped } from '../wasm/arena.js';
+import { Tensor, describe, formatShape, isTensor, type Shape } from '../tensor.js';
+import { flatten, formatTreeDef, sameStructure, unflatten, type Tree } from '../tree.js';
+import { leafPaths } from './paths.js';
+import { OptimizerState, SLOTS, type OptimizerKind } from './state.js';
+
+/** One leaf's arrays in the arena (byte addresses), for a rule to update in place. */
+export interface ArenaLeaf {
+  index: number;
+  shape: Shape;
+  size: number;
+  x: number;
+  slots: Record<string, number>;
+  /** One address per input tree (grads, hessians); 0 where that input is null. */
+  inputs: number[];
+}
+
+/** What one optimizer does to one leaf. */
+export interface LeafRule {
+  kind: OptimizerKind;
+  /** The input trees update takes after i, e.g. ['grads'] or ['grads', 'hessians']. */
+  inputs: readonly string[];
+  /** Runs the kernels for one leaf in place; returns true when an input held NaN or ±Inf. */
+  step(leaf: ArenaLeaf): boolean;
+  /** The slots a step rewrites, given which inputs are present (the rest are shared). */
+  writes(present: readonly boolean[]): readonly string[];
+}
+
+/** A fresh state for `params` with every slot zero (the parameters are copied). */
+export function initState(kind: OptimizerKind, params: Tree): OptimizerState {
+  const [leaves, treedef] = flatten(params);
+  const paths = leafPaths(treedef);
+  const tensors = leaves.map((leaf, k) => {
+    if (!isTensor(leaf)) {
+      throw new TypeError(`${kind} init: params leaf ${k} (${paths[k]}) must be a Tensor, got ${describe(leaf)}`);
+    }
+    return new Tensor(leaf.data.slice(), leaf.shape);
+  });
+  const slots = Object.fromEntries(
+    SLOTS[kind].map((name) => [name, tensors.map((t) => new Float32Array(t.size))]),
+  );
+  return new OptimizerState(kind, 0, treedef, tensors, slots);
+}
+
+/** The parameter tree of a state. */
+export function paramsOf(state: OptimizerState): Tree<Tensor> {
+  return unflatten(state.treedef, state.params);
+}
+
+export function checkState(kind: OptimizerKind, state: unknown): OptimizerState {
+  if (!(state instanceof OptimizerState)) {
+    throw new TypeError(`${kind}: expected an optimizer state (from init or deserialize), got ${describe(state)}`);
+  }
+  if (state.kind !== kind) {
+    throw new TypeError(`${kind}: this state was made by ${state.kind}, not ${kind}`);
+  }
+  return state;
+}
+
+export function checkStepIndex(kind: OptimizerKind, i: unknown): number {
+  if (typeof i !== 'number' || !Number.isSafeInteger(i) || i < 0) {
+    throw new RangeError(`${kind} update: the step i must be an integer ≥ 0, got ${typeof i === 'number' ? i : describe(i)}`);
+  }
+  return i;
+}
+
+/** The input tree's leaves, checked against the state's structure and shapes. */
+function inputLeaves(kind: OptimizerKind, name: string, input: Tree, state: OptimizerState): Tensor[] {
+  const [leaves, def] = flatten(input);
+  if (!sameStructure(def, state.treedef)) {
+    throw new TypeError(
+      `${kind} update: ${name} has structure ${formatTreeDef(def)} but params have ${formatTreeDef(state.treedef)}`,
+    );
+  }
+  const paths = leafPaths(def);
+  return leaves.map((leaf, k) => {
+    if (!isTensor(leaf)) {
+      throw new TypeError(`${kind} update: ${name} leaf ${k} (${paths[k]}) must be a Tensor, got ${describe(leaf)}`);
+    }
+    const want = state.params[k].shape;
+    if (leaf.shape.length !== want.length || leaf.shape.some((d, a) => d !== want[a])) {
+      throw new RangeError(
+        `${kind} update: ${name} leaf ${k} (${paths[k]}) has shape ${formatShape(leaf.shape)} ` +
+          `but the params leaf has shape ${formatShape(want)}`,
+      );
+    }
+    return leaf;
+  });
+}
+
+/** A new JS-owned copy of `count` floats at `ptr` (copy-constructing was the fastest way out). */
+function copyOut(ptr: number, count: number): Float32Array {
+  return new Float32Array(f32(ptr, count));
+}
+
+/** Finds the first NaN/±Inf among the inputs of a leaf whose kernel flagged one, and throws. */
+function throwNonFinite(kind: OptimizerKind, names: readonly string[], inputs: (Tensor[] | null)[], k: number, paths: string[]): never {
+  for (let n = 0; n < names.length; n++) {
+    const data = inputs[n]?.[k].data;
+    if (!data) continue;
+    for (let e = 0; e < data.length; e++) {
+      if (!Number.isFinite(data[e])) {
+        throw new RangeError(
+          `${kind} update: ${names[n]} leaf ${k} (${paths[k]}) holds ${data[e]} at flat index ${e}; ` +
+            `nothing was updated`,
+        );
+      }
+    }
+  }
+  // Finite inputs whose spatial mean overflowed: report that rather than pass it on silently.
+  throw new RangeError(
+    `${kind} update: ${names.join(' or ')} leaf ${k} (${paths[k]}) overflowed float32 in the update; nothing was updated`,
+  );
+}
+
+/**
+ * One update of every leaf by `rule`: returns the new state with `step = i + 1`. `inputs` holds
+ * one tree per rule input (null where allowed, e.g. a delayed Hessian), in rule.inputs order.
+ */
+export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], state: OptimizerState): OptimizerState {
+  const kind = rule.kind;
+  const inputLeavesList = inputs.map((t, n) => (t === null ? null : inputLeaves(kind, rule.inputs[n], t, state)));
+  const present = inputLeavesList.map((l) => l !== null);
+  const written = rule.writes(present);
+  const slotNames = SLOTS[kind];
+  const count = state.params.length;
+
+  return scoped(() => {
+    // Reserve everything first: growing memory detaches views, so copy only afterwards.
+    const leaves: ArenaLeaf[] = state.params.map((p, k) => ({
+      index: k,
+      shape: p.shape,
+      size: p.size,
+      x: allocF32(p.size),
+      slots: Object.fromEntries(slotNames.map((s) => [s, allocF32(p.size)])),
+      inputs: inputLeavesList.map((l) => (l === null ? 0 : allocF32(p.size))),
+    }));
+    for (let k = 0; k < count; k++) {
+      const leaf = leaves[k];
+      const n = leaf.size;
+      f32(leaf.x, n).set(state.params[k].data);
+      for (const s of slotNames) f32(leaf.slots[s], n).set(state.slots[s][k]);
+      inputLeavesList.forEach((l, m) => {
+        if (l !== null) f32(leaf.inputs[m], n).set(l[k].data);
+      });
+    }
+
+    for (let k = 0; k < count; k++) {
+      if (rule.step(leaves[k])) throwNonFinite(kind, rule.inputs, inputLeavesList, k, leafPaths(state.treedef));
+    }
+
+    const params = leaves.map((leaf) => new Tensor(copyOut(leaf.x, leaf.size), leaf.shape));
+    const slots = Object.fromEntries(
+      slotNames.map((s) => [
+        s,
+        written.includes(s) ? leaves.map((leaf) => copyOut(leaf.slots[s], leaf.size)) : state.slots[s],
+      ]),
+    );
+    return new OptimizerState(kind, i + 1, state.treedef, params, slots);
+  });
+}

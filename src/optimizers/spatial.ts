@@ -1,0 +1,102 @@
+// AdaHessian's spatial averaging: D = mean of |h| over some axes of a leaf (keepdims), broadcast
+// back to the leaf's shape. Which axes is the `spatialAverage` option:
+//   'last'  the seed's average_magnitude: ndim ≤ 1 none; 2-3 the last axis; 4 the last two; more all
+//   'none'  no averaging: D = |h|
+//   (shape) => axes   any axes (negative axes count from the end)
+import { core } from '../wasm/instance.js';
+import { allocF32 } from '../wasm/arena.js';
+import { describe, formatShape, sizeOf, type Shape } from '../tensor.js';
+
+export type SpatialAverage = 'last' | 'none' | ((shape: Shape) => readonly number[]);
+
+export function spatialAverageOption(owner: string, value: unknown): SpatialAverage {
+  if (value === 'last' || value === 'none' || typeof value === 'function') return value as SpatialAverage;
+  throw new RangeError(
+    `${owner}: spatialAverage must be 'last', 'none' or a function (shape) => axes, got ` +
+      (typeof value === 'string' ? `'${value}'` : describe(value)),
+  );
+}
+
+/** The seed's average_magnitude. */
+function lastAxes(ndim: number): number[] {
+  if (ndim <= 1) return [];
+  if (ndim <= 3) return [ndim - 1];
+  if (ndim === 4) return [2, 3];
+  return Array.from({ length: ndim }, (_, a) => a);
+}
+
+/** The sorted axes to average a leaf of this shape over; a bad answer of a function throws. */
+export function averagedAxes(option: SpatialAverage, shape: Shape): number[] {
+  if (option === 'none') return [];
+  if (option === 'last') return lastAxes(shape.length);
+  const axes = option(shape);
+  const ndim = shape.length;
+  const bad = (why: string): never => {
+    throw new RangeError(
+      `spatialAverage(${formatShape(shape)}) returned ${describe(axes)}${Array.isArray(axes) ? ` [${axes.join(', ')}]` : ''}: ${why}`,
+    );
+  };
+  if (!Array.isArray(axes)) bad('expected an array of axes');
+  const normalized = axes.map((a) => {
+    if (!Number.isInteger(a) || a < -ndim || a >= ndim) bad(`every axis must be an integer in [${-ndim}, ${ndim})`);
+    return a < 0 ? a + ndim : a;
+  });
+  if (new Set(normalized).size !== normalized.length) bad('an axis appears twice');
+  return normalized.sort((a, b) => a - b);
+}
+
+/** One kernel call: mean (or broadcast) over the middle of [outer, mid, inner]. */
+interface Block {
+  outer: number;
+  mid: number;
+  inner: number;
+}
+
+/**
+ * The mean's kernel calls, innermost averaged run first. Axes of size 1 are dropped and adjacent
+ * axes that are both averaged (or both kept) merge, so 'last' on a matrix is one call with
+ * inner = 1 and averaging several separated runs of axes takes one call per run.
+ */
+export function averagingBlocks(shape: Shape, axes: readonly number[]): Block[] {
+  const runs: { size: number; averaged: boolean }[] = [];
+  shape.forEach((size, a) => {
+    if (size === 1) return;
+    const averaged = axes.includes(a);
+    const last = runs[runs.length - 1];
+    if (last && last.averaged === averaged) last.size *= size;
+    else runs.push({ size, averaged });
+  });
+  const dims = runs.map((r) => r.size);
+  const product = (from: number, to: number) => dims.slice(from, to).reduce((p, d) => p * d, 1);
+  const blocks: Block[] = [];
+  for (let r = runs.length - 1; r >= 0; r--) {
+    if (!runs[r].averaged) continue;
+    blocks.push({ outer: product(0, r), mid: dims[r], inner: product(r + 1, dims.length) });
+    dims[r] = 1;
+  }
+  return blocks;
+}
+
+/**
+ * D for the Hessian leaf at `h`, in the arena: its address, or `h` itself when nothing is
+ * averaged (the fused step squares D, and h² = |h|²). Call inside the caller's arena scope.
+ */
+export function averageInArena(h: number, shape: Shape, axes: readonly number[]): number {
+  if (sizeOf(shape) === 0) return h;
+  const blocks = averagingBlocks(shape, axes);
+  if (blocks.length === 0) return h;
+  // Reduce run by run (innermost first), then broadcast back in the reverse order.
+  let src = h;
+  for (const b of blocks) {
+    const dst = allocF32(b.outer * b.inner);
+    core.spatialMeanAbs(src, dst, b.outer, b.mid, b.inner);
+    src = dst;
+  }
+  for (let k = blocks.length - 1; k >= 0; k--) {
+    const b = blocks[k];
+    const dst = allocF32(b.outer * b.mid * b.inner);
+    core.spatialBroadcast(src, dst, b.outer, b.mid, b.inner);
+    src = dst;
+  }
+  return src;
+}
