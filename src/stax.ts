@@ -69,14 +69,17 @@ export const Flatten = layer(
 export function serial(...layers: Layer[]): Layer {
   return layer(
     (key, inputShape) => {
-      const keys = random.split(key, layers.length);
+      // As JAX's stax.serial: `rng, layer_rng = random.split(rng)` before each layer.
+      let rng = key;
       const params: any[] = [];
       let shape = [...inputShape];
-      layers.forEach(([init], i) => {
-        const [out, p] = init(keys[i], shape);
+      for (const [init] of layers) {
+        const [next, layerKey] = random.split(rng);
+        rng = next;
+        const [out, p] = init(layerKey, shape);
         params.push(p);
         shape = out;
-      });
+      }
       return [shape, params];
     },
     (params, x) => {
