@@ -1,0 +1,27 @@
+// The command line as a function: runCli(argv) → exit code (main.ts hands it process.argv).
+import { compare, processIo, train, verify, type Io } from './commands.js';
+import { USAGE, UsageError } from './usage.js';
+
+const COMMANDS: Record<string, (args: string[], io: Io) => number> = { train, verify, compare };
+
+export function runCli(argv: string[], io: Io = processIo): number {
+  const [command, ...args] = argv;
+  const fail = (message: string) => {
+    io.err.write(`adahessian-wasm: ${message}\n\n${USAGE}`);
+    return 2;
+  };
+  if (command === undefined) return fail('expected a command');
+  if (command === '--help' || command === '-h' || command === 'help' || args.includes('--help')) {
+    io.out(USAGE);
+    return 0;
+  }
+  try {
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command '${command}'`);
+    return run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(e.message);
+    io.err.write(`adahessian-wasm: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,123 @@
+// The CLI's commands: train, verify, compare. Each returns its exit code.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { readCheckpoint } from '../training/checkpoint.js';
+import { defaultConfig, type TrainConfig } from '../training/config.js';
+import { loadData } from '../training/data.js';
+import { learningCurvesSvg } from '../training/plot.js';
+import { readRunRecord, recordOf, writeRunRecord, type RunRecord } from '../training/record.js';
+import { summaryTable } from '../training/table.js';
+import { Trainer, type TrainingState } from '../training/trainer.js';
+import {
+  COMPARE_OPTIONS,
+  TRAIN_OPTIONS,
+  applyRunFlags,
+  configFlagsGiven,
+  integerFlag,
+  parseFlags,
+  trainConfigFromFlags,
+} from './flags.js';
+import { makeProgress } from './progress.js';
+import { runToEnd } from './run.js';
+import { UsageError } from './usage.js';
+
+/** Where a command writes: results to out, progress to err (the process's stdout and stderr by default). */
+export interface Io {
+  out: (text: string) => void;
+  err: NodeJS.WriteStream | NodeJS.WritableStream;
+}
+
+export const processIo: Io = { out: (text) => process.stdout.write(text), err: process.stderr };
+
+/** runs/x.json → runs/x (the stem the SVG and checkpoints share). */
+function stem(out: string): string {
+  return out.endsWith('.json') ? out.slice(0, -'.json'.length) : out;
+}
+
+function writeSvg(path: string, runs: RunRecord[], title: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, learningCurvesSvg(runs, title));
+}
+
+/** Trains one config to the end (or from a checkpoint) and returns its record. */
+function trainRun(
+  io: Io,
+  name: string,
+  config: TrainConfig,
+  options: { resume?: { path: string; state: TrainingState }; checkpointEvery?: number; checkpointStem?: string } = {},
+): RunRecord {
+  const data = loadData(config.data, config.limit);
+  const trainer = new Trainer(config, data, options.resume?.state);
+  const every = options.checkpointEvery;
+  const checkpointing = every
+    ? { every, path: (step: number) => `${options.checkpointStem}.step${step}.ckpt`, written: (p: string) => io.out(`checkpoint ${p}\n`) }
+    : undefined;
+  runToEnd(trainer, name, makeProgress(io.err), checkpointing);
+  return recordOf(name, trainer, options.resume?.path);
+}
+
+export function train(args: string[], io: Io = processIo): number {
+  const say = (line: string) => io.out(line + '\n');
+  const { values } = parseFlags('train', args, TRAIN_OPTIONS);
+  const checkpointEvery = values['checkpoint-every'] !== undefined ? integerFlag('checkpoint-every', values['checkpoint-every']) : undefined;
+  let config: TrainConfig;
+  let resume: { path: string; state: TrainingState } | undefined;
+  if (values.resume !== undefined) {
+    const given = configFlagsGiven(values);
+    if (given.length > 0) {
+      throw new UsageError(`--resume takes the run's settings from the checkpoint; drop ${given.map((f) => `--${f}`).join(', ')}`);
+    }
+    const checkpoint = readCheckpoint(values.resume);
+    config = checkpoint.config;
+    resume = { path: values.resume, state: checkpoint.state };
+  } else {
+    config = trainConfigFromFlags(values);
+  }
+  const out = values.out ?? join('runs', `${config.optimizer}.json`);
+  const record = trainRun(io, basename(stem(out)), config, { resume, checkpointEvery, checkpointStem: stem(out) });
+  writeRunRecord(out, record);
+  writeSvg(`${stem(out)}.svg`, [record], `${record.name}: ${config.optimizer}`);
+  say(summaryTable([record]));
+  say(`params sha256 ${record.paramsSha256}`);
+  say(`wrote ${out} and ${stem(out)}.svg`);
+  return 0;
+}
+
+export function verify(args: string[], io: Io = processIo): number {
+  const say = (line: string) => io.out(line + '\n');
+  const { positionals } = parseFlags('verify', args, {}, 1);
+  if (positionals.length !== 1) throw new UsageError('verify: expected the run file, e.g. verify runs/adam.json');
+  const path = positionals[0];
+  const recorded = readRunRecord(path);
+  const rerun = trainRun(io, `verify ${recorded.name}`, recorded.config);
+  say(`recorded sha256 ${recorded.paramsSha256}`);
+  say(`rerun    sha256 ${rerun.paramsSha256}`);
+  if (rerun.paramsSha256 === recorded.paramsSha256) {
+    say(`OK: ${path} reproduced bit for bit`);
+    return 0;
+  }
+  say(`MISMATCH: the rerun of ${path} ended with different parameters`);
+  return 1;
+}
+
+export function compare(args: string[], io: Io = processIo): number {
+  const say = (line: string) => io.out(line + '\n');
+  const { values } = parseFlags('compare', args, COMPARE_OPTIONS);
+  const name = values.name ?? 'compare';
+  if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
+  const dir = values['out-dir'] ?? 'runs';
+  const records = (['adam', 'adahessian'] as const).map((optimizer) => {
+    const config = applyRunFlags(defaultConfig(optimizer), values);
+    const record = trainRun(io, `${name}-${optimizer}`, config);
+    writeRunRecord(join(dir, `${record.name}.json`), record);
+    return record;
+  });
+  const svg = join(dir, `${name}.svg`);
+  writeSvg(svg, records, `${name}: Adam vs AdaHessian`);
+  say('');
+  say(summaryTable(records));
+  say('');
+  for (const r of records) say(`${r.name}: params sha256 ${r.paramsSha256}`);
+  say(`wrote ${records.map((r) => join(dir, `${r.name}.json`)).join(', ')} and ${svg}`);
+  return 0;
+}

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// adahessian-wasm's command line: `adahessian-wasm train|verify|compare [options]` (see usage.ts).
+import { runCli } from './cli.js';
+
+process.exitCode = runCli(process.argv.slice(2));

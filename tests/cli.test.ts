@@ -1,0 +1,157 @@
+// The CLI end to end, as a user runs it (node + tsx on src/cli/main.ts, so no stale build):
+// train → run file + SVG; verify reproduces the hash; a run resumed from a mid-run checkpoint ends
+// with the same hash as the uninterrupted run; bad command lines exit 2 with the usage.
+// Small configs (a 32-unit hidden layer, the first 600 training digits) keep it fast.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { runCli } from '../src/cli/cli.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'adahessian-cli-'));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const SMALL = ['--hidden', '32', '--epochs', '2', '--limit', '600', '--batch-size', '128'];
+const hashIn = (stdout: string, label: RegExp) => stdout.match(new RegExp(label.source + ' ([0-9a-f]{64})'))?.[1];
+
+// 600 examples in batches of 128: 5 batches per epoch, 10 steps; checkpoints after steps 3, 6, 9.
+// AdaHessian with two probes and a Hessian every other step exercises every piece of saved state.
+const adahessianFlags = ['--optimizer', 'adahessian', '--samples', '2', '--hessian-every', '2', '--seed', '3', ...SMALL];
+const full = join(dir, 'full.json');
+let fullRun: { code: number | null; stdout: string; stderr: string };
+
+test('train writes a run file with its config, per-epoch metrics and params hash, and an SVG', () => {
+  fullRun = cli('train', ...adahessianFlags, '--out', full, '--checkpoint-every', '3');
+  assert.equal(fullRun.code, 0, fullRun.stderr);
+  const record = JSON.parse(readFileSync(full, 'utf8'));
+  assert.deepEqual(record.config, {
+    optimizer: 'adahessian', epochs: 2, batchSize: 128, hidden: [32], lr: 0.15, eps: 1e-4,
+    spatialAverage: 'inputs', samples: 2, hessianEvery: 2, seed: 3, data: 'embedded', limit: 600,
+  });
+  assert.equal(record.steps, 10);
+  assert.equal(record.batchLosses.length, 10);
+  assert.deepEqual(record.epochs.map((e: any) => [e.epoch, e.steps]), [[1, 5], [2, 5]]);
+  assert.equal(record.parameterCount, 784 * 32 + 32 + 32 * 10 + 10);
+  assert.equal(hashIn(fullRun.stdout, /params sha256/), record.paramsSha256);
+  for (const step of [3, 6, 9]) assert.ok(existsSync(join(dir, `full.step${step}.ckpt`)), `checkpoint after step ${step}`);
+  assert.ok(!existsSync(join(dir, 'full.step10.ckpt')), 'no checkpoint of the finished run');
+  const svg = readFileSync(join(dir, 'full.svg'), 'utf8');
+  assert.match(svg, /^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svg, /<\/svg>\n$/);
+  // not a TTY: one plain line per epoch on stderr, no bar
+  assert.equal(fullRun.stderr.match(/epoch \d\/2 in/g)?.length, 2, fullRun.stderr);
+});
+
+test('a run resumed from a mid-epoch or a later checkpoint ends with the uninterrupted run\'s hash', () => {
+  const want = JSON.parse(readFileSync(full, 'utf8')).paramsSha256;
+  for (const step of [3, 6]) {
+    const out = join(dir, `resumed${step}.json`);
+    const r = cli('train', '--resume', join(dir, `full.step${step}.ckpt`), '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    const record = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(record.paramsSha256, want, `resumed from step ${step}`);
+    // the whole history is carried over: every batch loss equals the uninterrupted run's
+    assert.deepEqual(record.batchLosses, JSON.parse(readFileSync(full, 'utf8')).batchLosses);
+  }
+});
+
+test('verify repeats the recorded config: exit 0 on the same hash, 1 when it differs', () => {
+  const ok = cli('verify', full);
+  assert.equal(ok.code, 0, ok.stderr);
+  const recorded = hashIn(ok.stdout, /recorded sha256/);
+  assert.equal(recorded, JSON.parse(readFileSync(full, 'utf8')).paramsSha256);
+  assert.equal(hashIn(ok.stdout, /rerun {4}sha256/), recorded);
+
+  const record = JSON.parse(readFileSync(full, 'utf8'));
+  const tampered = join(dir, 'tampered.json');
+  writeFileSync(tampered, JSON.stringify({ ...record, config: { ...record.config, lr: 0.1 } }));
+  const bad = cli('verify', tampered);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /MISMATCH/);
+  assert.notEqual(hashIn(bad.stdout, /rerun {4}sha256/), recorded);
+});
+
+test('adam and sgd train; the same flags give the same hash, another seed another one', () => {
+  const a = cli('train', '--optimizer', 'sgd', '--lr', '0.05', ...SMALL, '--out', join(dir, 'sgd.json'));
+  assert.equal(a.code, 0, a.stderr);
+  const b = cli('train', '--optimizer', 'adam', ...SMALL, '--out', join(dir, 'adam.json'));
+  const c = cli('train', '--optimizer', 'adam', ...SMALL, '--seed', '1', '--out', join(dir, 'adam1.json'));
+  assert.equal(b.code, 0, b.stderr);
+  const hash = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')).paramsSha256;
+  assert.notEqual(hash('adam.json'), hash('adam1.json'));
+  assert.equal(cli('verify', join(dir, 'adam.json')).code, 0);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'sgd.json'), 'utf8')).config.lr, 0.05);
+});
+
+/** runCli in this process, with its stdout and stderr captured. */
+function cliInProcess(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const err = new Writable({ write(chunk, _enc, done) { stderr += chunk; done(); } });
+  const code = runCli(args, { out: (t) => (stdout += t), err });
+  return { code, stdout, stderr };
+}
+
+test('bad command lines exit 2 with a message and the usage on stderr', () => {
+  // as a process: the exit code reaches the shell
+  for (const args of [[], ['train', '--bogus']]) {
+    const r = cli(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+    assert.match(r.stderr, /Usage: adahessian-wasm <command>/);
+  }
+  const cases: [string[], RegExp][] = [
+    [[], /expected a command/],
+    [['fly'], /unknown command 'fly'/],
+    [['train', '--bogus'], /Unknown option '--bogus'/],
+    [['train', '--epochs', 'two'], /--epochs must be an integer ≥ 1, got 'two'/],
+    [['train', '--epochs', '0'], /--epochs must be an integer ≥ 1, got '0'/],
+    [['train', '--hidden', '32,x'], /--hidden must be an integer ≥ 1, got 'x'/],
+    [['train', '--optimizer', 'lbfgs'], /--optimizer must be one of adam, adahessian, sgd/],
+    [['train', '--optimizer', 'sgd', '--eps', '1e-3'], /--eps does not apply to --optimizer sgd/],
+    [['train', '--spatial-average', 'inputs'], /--spatial-average does not apply to --optimizer adam/],
+    [['train', '--optimizer', 'adahessian', '--spatial-average', 'rows'], /--spatial-average must be one of last, none, inputs/],
+    [['train', '--optimizer', 'adahessian', '--samples', '1.5'], /--samples must be an integer ≥ 1/],
+    [['train', '--data', 'mnist.zip'], /--data must be 'embedded' or 'idx:<dir>'/],
+    [['train', '--lr=-1'], /--lr must be a finite number ≥ 0, got '-1'/],
+    [['train', '--lr', 'fast'], /--lr must be a finite number ≥ 0, got 'fast'/],
+    [['train', '--checkpoint-every', '0'], /--checkpoint-every must be an integer ≥ 1/],
+    [['train', 'extra'], /unexpected argument 'extra'/i],
+    [['train', '--resume', join(dir, 'full.step3.ckpt'), '--lr', '0.1'], /drop --lr/],
+    [['verify'], /expected the run file/],
+    [['verify', 'a.json', 'b.json'], /unexpected argument 'b.json'/i],
+    [['compare', '--optimizer', 'adam'], /Unknown option '--optimizer'/],
+    [['compare', '--name', '../x'], /--name must be letters/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cliInProcess(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.match(r.stderr, /Usage: adahessian-wasm <command>/, args.join(' '));
+    assert.equal(r.stdout, '', args.join(' '));
+  }
+  const help = cliInProcess('train', '--help');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--hessian-every <k>/);
+});
+
+test('unreadable inputs are errors (exit 1) that name the file', () => {
+  const notRun = join(dir, 'not-a-run.json');
+  writeFileSync(notRun, '{"hello": 1}');
+  const r = cliInProcess('verify', notRun);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /not-a-run\.json: not a run file/);
+  const notCheckpoint = join(dir, 'bad.ckpt');
+  writeFileSync(notCheckpoint, 'AHWCKPT\nxx');
+  const c = cliInProcess('train', '--resume', notCheckpoint);
+  assert.equal(c.code, 1);
+  assert.match(c.stderr, /bad\.ckpt: not a checkpoint/);
+});
