@@ -68,7 +68,7 @@ test('Dense: bias is an untruncated normal with stddev 1e-2; shapes [in, out] an
   assert.ok(Math.abs(std / 1e-2 - 1) < 0.05, `bias std ${std}`);
   assert.ok(Math.abs(mean) < 5 * (1e-2 / Math.sqrt(8192)), `bias mean ${mean}`);
   // An untruncated normal exceeds 2 stddevs 4.55 % of the time (~373 of 8192).
-  const beyond = b.data.filter((v) => Math.abs(v) > 2e-2).length / b.data.length;
+  const beyond = (b as Tensor).data.filter((v) => Math.abs(v) > 2e-2).length / b.data.length;
   assert.ok(Math.abs(beyond - (1 - gaussianMass(-2, 2))) < 0.015, `P(|b| > 2e-2) ${beyond}`);
 });
 
