@@ -109,19 +109,53 @@ test('split and foldIn are threefry2x32 of the counters (0, i) and (0, data)', (
   assert.deepEqual(Array.from(random.foldIn(Uint32Array.from(k), -1)), threefry2x32(k, [0, 0xffffffff]));
 });
 
+/** y0 ^ y1 of threefry2x32(k, (0, i)) for i < n, from the raw hash kernel (no bulk SIMD path). */
+function hashBits(k: [number, number], n: number): Uint32Array {
+  return scoped(() => {
+    const ptr = alloc(8 * Math.max(n, 1));
+    const counters = u32(ptr, 2 * n);
+    for (let i = 0; i < n; i++) {
+      counters[2 * i] = 0; // arena memory is not zeroed
+      counters[2 * i + 1] = i;
+    }
+    core.randomThreefry2x32(k[0], k[1], ptr, ptr, n);
+    const pairs = u32(ptr, 2 * n);
+    return Uint32Array.from({ length: n }, (_, i) => pairs[2 * i] ^ pairs[2 * i + 1]);
+  });
+}
+
+// The bulk kernels take 28 elements per step (six 4-lane vectors, then four scalars) and
+// finish with scalars: these sizes put the last element in every part of a step.
+const STEP_SIZES = [0, 1, 4, 5, 23, 24, 25, 27, 28, 29, 32, 52, 55, 56, 57, 84, 85, 1001];
+
 test('bits(key, shape)[i] is y0 ^ y1 of threefry2x32(key, (0, i)) across SIMD steps and the tail', () => {
   const k: [number, number] = [0xffffffff, 0x12345678];
-  const b = random.bits(Uint32Array.from(k), [3, 7]);
-  assert.equal(b.length, 21);
-  b.forEach((v, i) => {
-    const [y0, y1] = threefry2x32(k, [0, i]);
-    assert.equal(v, (y0 ^ y1) >>> 0, `bits[${i}]`);
-  });
+  const b = random.bits(Uint32Array.from(k), [3, 29]);
+  assert.equal(b.length, 87);
+  const want = hashBits(k, 87);
+  b.forEach((v, i) => assert.equal(v, want[i], `bits[${i}]`));
+  for (const n of STEP_SIZES) assert.deepEqual(random.bits(Uint32Array.from(k), [n]), hashBits(k, n), `n = ${n}`);
+});
+
+test('rademacher and uniform follow the raw hash at every index, for sizes around the SIMD step', () => {
+  const k: [number, number] = [0x13198a2e, 0x03707344];
+  for (const n of STEP_SIZES) {
+    const want = hashBits(k, n);
+    const r = random.rademacher(Uint32Array.from(k), [n]).data;
+    const u = random.uniform(Uint32Array.from(k), [n], -2, 2).data;
+    assert.equal(r.length, n);
+    assert.equal(u.length, n);
+    for (let i = 0; i < n; i++) {
+      assert.equal(r[i], want[i] >= 2 ** 31 ? -1 : 1, `n = ${n}: rademacher[${i}]`);
+      // minval = -2 and maxval - minval = 4 are exact: float32 arithmetic gives the float64 value
+      assert.equal(u[i], ((want[i] >>> 9) / 2 ** 23) * 4 - 2, `n = ${n}: uniform[${i}]`);
+    }
+  }
 });
 
 test('uniform is the top 23 bits over 2^23, scaled by float32 arithmetic', () => {
   const k = random.key(2024);
-  const n = 1003; // not a multiple of 8: exercises the scalar tail too
+  const n = 1003; // 35 steps of 28 and a tail of 23
   const b = random.bits(k, [n]);
   const u = random.uniform(k, [n]).data;
   // maxval - minval = 4 and minval = -2 are exact, so the float32 result equals the float64 one.
@@ -135,9 +169,9 @@ test('uniform is the top 23 bits over 2^23, scaled by float32 arithmetic', () =>
   assert.ok(w.every((x) => x >= 3.5 && x <= 3.75));
 });
 
-test('rademacher is +1 exactly where uniform < 0.5, for sizes around the SIMD width', () => {
+test('rademacher is +1 exactly where uniform < 0.5, for sizes around the SIMD step', () => {
   const k = random.key(7);
-  for (const n of [0, 1, 7, 8, 9, 16, 17, 1000]) {
+  for (const n of STEP_SIZES) {
     const u = random.uniform(k, [n]).data;
     const r = random.rademacher(k, [n]).data;
     assert.equal(r.length, n);

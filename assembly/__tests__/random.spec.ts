@@ -1,7 +1,8 @@
 // Kernels of assembly/random: threefry2x32 against the Random123 known answers, the SIMD paths
-// against the scalar ones bit for bit (sizes around the 8-wide step), uniform and rademacher
-// against exact float64 relations to the bits, and erfinv against float64 values.
-import { threefry2x32 } from '../random/threefry';
+// against the scalar ones bit for bit (sizes around the 28-wide bulk step: its six 4-lane
+// vectors, its four scalar slots and the tail), uniform and rademacher against exact float64
+// relations to the bits, and erfinv against float64 values.
+import { BULK_STEP, threefry2x32 } from '../random/threefry';
 import { erfinvF32 } from '../random/erfinv';
 import {
   randomBits,
@@ -25,9 +26,54 @@ function float(p: usize, i: i32): f32 {
   return load<f32>(p + (<usize>i << 2));
 }
 
-const SIZES: i32[] = [0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 100, 1001];
+// Below one step (all tail), each vector and scalar slot of the first step as the last element,
+// one step and its neighbours, two and three steps with short and long tails, and a long run.
+const SIZES: i32[] = [
+  0, 1, 3, 4, 5, 8, 12, 16, 20, 23, 24, 25, 26, 27, 28, 29, 31, 32, 55, 56, 57, 83, 84, 85, 1001,
+];
 // Keys with words near 0, near 2^32 and in between (carries in the key schedule).
 const KEYS: u32[] = [0, 0, 0, 42, 0xffffffff, 0xffffffff, 0x13198a2e, 0x03707344];
+
+/** A bulk kernel with the signature of randomBits. */
+type Kernel = (k0: u32, k1: u32, outPtr: usize, n: i32) => void;
+
+const CANARY: u32 = 0xdeadbeef;
+
+/**
+ * Runs the SIMD and the scalar kernel for every key and size, the SIMD output 4 bytes off
+ * 16-byte alignment, and expects the same words, and canaries intact just before and after
+ * the n words.
+ */
+function expectSimdEqualsScalar(simd: Kernel, scalar: Kernel): void {
+  for (let k = 0; k < KEYS.length; k += 2) {
+    for (let s = 0; s < SIZES.length; s++) {
+      const n = SIZES[s];
+      const a = words(n + 3) + 4; // a[-1] and a[n] are canaries; a is 4 bytes off alignment
+      const b = words(n);
+      store<u32>(a - 4, CANARY);
+      store<u32>(a + (<usize>n << 2), CANARY);
+      simd(KEYS[k], KEYS[k + 1], a, n);
+      scalar(KEYS[k], KEYS[k + 1], b, n);
+      for (let i = 0; i < n; i++) expect<u32>(word(a, i)).toBe(word(b, i));
+      expect<u32>(load<u32>(a - 4)).toBe(CANARY);
+      expect<u32>(word(a, n)).toBe(CANARY);
+    }
+  }
+}
+
+function uniformSimd(k0: u32, k1: u32, outPtr: usize, n: i32): void {
+  randomUniform(k0, k1, outPtr, n, -0.3, 1.7);
+}
+function uniformScalar(k0: u32, k1: u32, outPtr: usize, n: i32): void {
+  randomUniformScalar(k0, k1, outPtr, n, -0.3, 1.7);
+}
+
+describe('the bulk step', () => {
+  it('is six 4-lane vectors and four scalar slots', () => {
+    // the kernels' loops write exactly these 28 words per step; SIZES are chosen around it
+    expect<i32>(BULK_STEP).toBe(28);
+  });
+});
 
 describe('threefry2x32', () => {
   it('gives the Random123 known answers', () => {
@@ -83,19 +129,19 @@ describe('randomBits', () => {
     }
   });
 
-  it('SIMD and scalar paths give the same bits, and write nothing past n', () => {
-    for (let k = 0; k < KEYS.length; k += 2) {
-      for (let s = 0; s < SIZES.length; s++) {
-        const n = SIZES[s];
-        const a = words(n + 1);
-        const b = words(n + 1);
-        store<u32>(a + (<usize>n << 2), 0xdeadbeef);
-        randomBits(KEYS[k], KEYS[k + 1], a, n);
-        randomBitsScalar(KEYS[k], KEYS[k + 1], b, n);
-        for (let i = 0; i < n; i++) expect<u32>(word(a, i)).toBe(word(b, i));
-        expect<u32>(word(a, n)).toBe(0xdeadbeef);
-      }
+  it('is the hash of its own index in every vector lane, scalar slot and the tail', () => {
+    // three steps and a tail of 13, against threefry2x32 itself (not the scalar kernel)
+    const n = 3 * BULK_STEP + 13;
+    const p = words(n);
+    randomBits(0xffffffff, 0x12345678, p, n);
+    for (let i = 0; i < n; i++) {
+      const y = threefry2x32(0xffffffff, 0x12345678, 0, <u32>i);
+      expect<u32>(word(p, i)).toBe(<u32>(y >>> 32) ^ <u32>y);
     }
+  });
+
+  it('SIMD and scalar paths give the same bits, and write nothing outside [0, n)', () => {
+    expectSimdEqualsScalar(randomBits, randomBitsScalar);
   });
 });
 
@@ -122,17 +168,8 @@ describe('randomUniform', () => {
     }
   });
 
-  it('SIMD and scalar paths give the same bits', () => {
-    for (let k = 0; k < KEYS.length; k += 2) {
-      for (let s = 0; s < SIZES.length; s++) {
-        const n = SIZES[s];
-        const a = words(n);
-        const b = words(n);
-        randomUniform(KEYS[k], KEYS[k + 1], a, n, -0.3, 1.7);
-        randomUniformScalar(KEYS[k], KEYS[k + 1], b, n, -0.3, 1.7);
-        for (let i = 0; i < n; i++) expect<u32>(word(a, i)).toBe(word(b, i));
-      }
-    }
+  it('SIMD and scalar paths give the same bits, and write nothing outside [0, n)', () => {
+    expectSimdEqualsScalar(uniformSimd, uniformScalar);
   });
 });
 
@@ -148,17 +185,8 @@ describe('randomRademacher', () => {
     }
   });
 
-  it('SIMD and scalar paths give the same bits', () => {
-    for (let k = 0; k < KEYS.length; k += 2) {
-      for (let s = 0; s < SIZES.length; s++) {
-        const n = SIZES[s];
-        const a = words(n);
-        const b = words(n);
-        randomRademacher(KEYS[k], KEYS[k + 1], a, n);
-        randomRademacherScalar(KEYS[k], KEYS[k + 1], b, n);
-        for (let i = 0; i < n; i++) expect<u32>(word(a, i)).toBe(word(b, i));
-      }
-    }
+  it('SIMD and scalar paths give the same bits, and write nothing outside [0, n)', () => {
+    expectSimdEqualsScalar(randomRademacher, randomRademacherScalar);
   });
 });
 

@@ -1,17 +1,26 @@
 // JAX's random_bits(key, 32, shape) in partitionable mode: element i (row-major flat index) is
-// y0 ^ y1 of threefry2x32(key, (hi(i), lo(i))). The SIMD path hashes eight indices per step (two
-// independent vectors, so the CPU overlaps their dependency chains) and finishes the last n % 8
-// with the scalar path; both give the same bits.
-import { threefryBits, threefryBitsX4 } from './threefry';
+// y0 ^ y1 of threefry2x32(key, (hi(i), lo(i))). The SIMD path takes BULK_STEP indices per step
+// (see threefry.ts for the step's shape) and finishes the last n % BULK_STEP with the scalar
+// path; both give the same bits.
+import { BULK_STEP, threefryBits, threefryBitsX4 } from './threefry';
 
 export function randomBits(k0: u32, k1: u32, outPtr: usize, n: i32): void {
-  const n8 = n & ~7;
-  for (let i = 0; i < n8; i += 8) {
+  let i = 0;
+  for (; i <= n - BULK_STEP; i += BULK_STEP) {
     const at = outPtr + (<usize>i << 2);
-    v128.store(at, threefryBitsX4(k0, k1, <u32>i));
-    v128.store(at, threefryBitsX4(k0, k1, <u32>i + 4), 16);
+    const c = <u32>i;
+    v128.store(at, threefryBitsX4(k0, k1, c));
+    v128.store(at, threefryBitsX4(k0, k1, c + 4), 16);
+    v128.store(at, threefryBitsX4(k0, k1, c + 8), 32);
+    v128.store(at, threefryBitsX4(k0, k1, c + 12), 48);
+    v128.store(at, threefryBitsX4(k0, k1, c + 16), 64);
+    v128.store(at, threefryBitsX4(k0, k1, c + 20), 80);
+    store<u32>(at, threefryBits(k0, k1, c + 24), 96);
+    store<u32>(at, threefryBits(k0, k1, c + 25), 100);
+    store<u32>(at, threefryBits(k0, k1, c + 26), 104);
+    store<u32>(at, threefryBits(k0, k1, c + 27), 108);
   }
-  for (let i = n8; i < n; i++) {
+  for (; i < n; i++) {
     store<u32>(outPtr + (<usize>i << 2), threefryBits(k0, k1, <u32>i));
   }
 }
