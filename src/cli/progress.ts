@@ -13,6 +13,7 @@ export interface Progress {
   stop(): void;
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const percent = (a: number) => `${(a * 100).toFixed(2)} %`;
 
 export function epochLine(name: string, m: EpochMetrics, epochs: number): string {
@@ -34,7 +35,7 @@ function lineProgress(stream: NodeJS.WritableStream): Progress {
       const c = trainer.config;
       const from = trainer.state.step > 0 ? `, resuming at step ${trainer.state.step}` : '';
       stream.write(
-        `[${name}] ${c.optimizer}, ${trainer.totalSteps} steps (${c.epochs} epochs of ${trainer.stepsPerEpoch} batches)${from}\n`,
+        `[${name}] ${c.optimizer}, ${trainer.totalSteps} steps (${plural(c.epochs, 'epoch', 'epochs')} of ${plural(trainer.stepsPerEpoch, 'batch', 'batches')})${from}\n`,
       );
     },
     step() {},
