@@ -92,6 +92,18 @@ test('adam and sgd train; the same flags give the same hash, another seed anothe
   assert.equal(JSON.parse(readFileSync(join(dir, 'sgd.json'), 'utf8')).config.lr, 0.05);
 });
 
+test('--data idx:<dir> trains on IDX files (Debian\'s Fashion-MNIST)', () => {
+  const out = join(dir, 'fashion.json');
+  const r = cli('train', '--data', 'idx:/usr/share/datasets/fashion-mnist', '--hidden', '8', '--epochs', '1', '--limit', '256', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  const record = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(record.config.data, 'idx:/usr/share/datasets/fashion-mnist');
+  assert.equal(record.steps, 2);
+  const missing = cliInProcess('train', '--data', `idx:${join(dir, 'nowhere')}`, '--hidden', '8', '--epochs', '1');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nowhere/);
+});
+
 /** runCli in this process, with its stdout and stderr captured. */
 function cliInProcess(...args: string[]) {
   let stdout = '';

@@ -7,7 +7,7 @@
 //   header    UTF-8 JSON { config, step, epoch, batch, probeKey, initial, epochs, batchLosses, epochSeconds }
 //   rest      the optimizer state, as optimizers.serialize wrote it
 // JSON keeps every float64 number exact (losses, times), and the optimizer bytes keep every float32.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { serialize, deserialize } from '../optimizers/index.js';
 import { checkConfig, type TrainConfig } from './config.js';
@@ -76,9 +76,12 @@ export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkp
   };
 }
 
+/** Writes to a temporary file first, so an interrupted write never leaves a damaged checkpoint. */
 export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodeCheckpoint(checkpoint));
+  const partial = `${path}.partial`;
+  writeFileSync(partial, encodeCheckpoint(checkpoint));
+  renameSync(partial, path);
 }
 
 export function readCheckpoint(path: string): Checkpoint {
