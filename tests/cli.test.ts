@@ -104,6 +104,18 @@ test('--data idx:<dir> trains on IDX files (Debian\'s Fashion-MNIST)', () => {
   assert.match(missing.stderr, /nowhere/);
 });
 
+test('compare trains Adam then AdaHessian with the same settings: two run files, one SVG, one table', () => {
+  const r = cliInProcess('compare', '--hidden', '8', '--epochs', '1', '--limit', '256', '--seed', '2', '--out-dir', dir, '--name', 'tiny');
+  assert.equal(r.code, 0, r.stderr);
+  const adamRun = JSON.parse(readFileSync(join(dir, 'tiny-adam.json'), 'utf8'));
+  const ahRun = JSON.parse(readFileSync(join(dir, 'tiny-adahessian.json'), 'utf8'));
+  assert.deepEqual([adamRun.config.optimizer, adamRun.config.lr, adamRun.config.seed], ['adam', 1e-3, 2]);
+  assert.deepEqual([ahRun.config.lr, ahRun.config.eps, ahRun.config.spatialAverage, ahRun.config.hidden], [0.15, 1e-4, 'inputs', [8]]);
+  assert.ok(existsSync(join(dir, 'tiny.svg')));
+  assert.match(r.stdout, /^tiny-adam\s+\d+\.\d\d %/m);
+  assert.match(r.stdout, /^tiny-adahessian\s+\d+\.\d\d %/m);
+});
+
 /** runCli in this process, with its stdout and stderr captured. */
 function cliInProcess(...args: string[]) {
   let stdout = '';
