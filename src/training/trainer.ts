@@ -3,8 +3,10 @@
 // probe key and the optimizer state. Restoring those exactly, as a checkpoint does, continues
 // the run as if it had never stopped, down to the last bit of the parameters.
 //
-// Keys: random.split(random.key(seed), 3) = [initKey (model init), dataKey (batch order, see
-// data.ts), probeKey (AdaHessian's Hutchinson probes, split before every Hessian estimate)].
+// Keys, as the seed's examples (examples/mnist_*.ts) use them, so `train --seed s` reproduces
+// those scripts run with key(s): key(seed) initialises the model, orders the batches (see
+// data.ts: each epoch's permutation folds the epoch number in) and, split before every Hessian
+// estimate (`rng, rngStep = split(rng)`), draws AdaHessian's Hutchinson probes.
 import type { Dataset } from '../datasets/index.js';
 import type { OptimizerState } from '../optimizers/index.js';
 import * as random from '../random.js';
@@ -70,8 +72,8 @@ export class Trainer {
     const [init, apply] = mlp(config.hidden, data.trainLabels.shape[1]);
     this.apply = apply;
     this.stepper = makeStepper(config, lossFor(apply));
-    const [initKey, dataKey, probeKey] = random.split(random.key(config.seed), 3);
-    this.dataKey = dataKey;
+    const key = random.key(config.seed);
+    this.dataKey = key;
     this.stepsPerEpoch = batchesPerEpoch(data.trainImages.shape[0], config.batchSize);
     this.totalSteps = this.stepsPerEpoch * config.epochs;
     if (resume) {
@@ -85,12 +87,12 @@ export class Trainer {
       this.state = resume;
       return;
     }
-    const [, params] = init(initKey, [-1, data.trainImages.shape[1]]);
+    const [, params] = init(key, [-1, data.trainImages.shape[1]]);
     this.state = {
       step: 0,
       epoch: 0,
       batch: 0,
-      probeKey,
+      probeKey: key,
       optState: this.stepper.init(params),
       initial: this.metrics(params),
       epochs: [],
