@@ -1,0 +1,116 @@
+// Where our time goes: a V8 CPU profile (node:inspector) of our gradient + HVP, self time per
+// function. V8 names wasm functions only by index ("wasm-function[15]"); the release build's text
+// file build/core.wat lists the functions in index order, so we name them from it when
+// build/core.wasm is byte for byte the core that src/ inlines. Run alone:
+// `node --import tsx bench/compare/profile.ts [full|small]`.
+import { existsSync, readFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { fileURLToPath } from 'node:url';
+import { CORE_WASM_BASE64 } from '../../src/wasm/core.generated.js';
+import { ours } from './contenders/ours.js';
+import { MODELS, makeProblem, type Problem } from './problem.js';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ProfileEntry {
+  /** "matmul/simd/rowsOfPanel8 (wasm)" or "copyOut (src/wasm/arena.ts)" */
+  name: string;
+  msPerCall: number;
+  share: number;
+}
+
+export interface Profile {
+  model: string;
+  wallMsPerCall: number;
+  /** Matrix-multiply flops of one gradient + HVP (forward-over-reverse, no input tangent). */
+  matmulGflop: number;
+  /** Self time per call in the matmul kernels (assembly/matmul: packing and micro-kernels). */
+  matmulMsPerCall: number;
+  entries: ProfileEntry[];
+}
+
+/** The wasm function names in index order, or null when build/ is not the inlined core. */
+function wasmFunctionNames(): string[] | null {
+  const wasm = `${repo}build/core.wasm`;
+  const wat = `${repo}build/core.wat`;
+  if (!existsSync(wasm) || !existsSync(wat)) return null;
+  if (readFileSync(wasm).toString('base64') !== CORE_WASM_BASE64) return null;
+  const names: string[] = [];
+  // Imported functions come first in the index space, then the module's own, in text order.
+  for (const m of readFileSync(wat, 'utf8').matchAll(/^ \(import "[^"]*" "[^"]*" \(func \$(\S+)|^ \(func \$(\S+)/gm)) {
+    names.push(m[1] ?? m[2]);
+  }
+  return names;
+}
+
+/**
+ * Matmul flops of our forward-over-reverse pass: per layer of k inputs and n outputs, 2·m·k·n for
+ * each product — forward a·W; tangent a·V (+ ȧ·W past the first layer); gradient aᵀ·g and its
+ * tangent aᵀ·ġ (+ ȧᵀ·g); past the first layer the input cotangent g·Wᵀ and its tangent ġ·Wᵀ + g·Vᵀ.
+ */
+export function gradHvpMatmulFlops({ sizes, batch }: Problem): number {
+  let flops = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const products = l === 0 ? 4 : 9;
+    flops += products * 2 * batch * sizes[l] * sizes[l + 1];
+  }
+  return flops;
+}
+
+function frameName(frame: { functionName: string; url: string }, wasmNames: string[] | null): string {
+  const wasmIndex = /^wasm-function\[(\d+)\]$/.exec(frame.functionName);
+  if (wasmIndex) {
+    const name = wasmNames?.[Number(wasmIndex[1])];
+    return name ? `${name.replace(/^assembly\//, '')} (wasm)` : `${frame.functionName} (wasm)`;
+  }
+  const file = frame.url.includes('/src/') ? `src/${frame.url.split('/src/')[1]}` : frame.url.split('/').pop();
+  return `${frame.functionName || '(anonymous)'}${file ? ` (${file})` : ''}`;
+}
+
+/** Profiles `calls` warm calls of our gradient + HVP on `problem`. */
+export async function profileOurs(problem: Problem, calls = 10): Promise<Profile> {
+  const gradHvp = ours(problem).tasks.gradHvp!;
+  for (let i = 0; i < 5; i++) gradHvp(); // warm: V8's optimizing tiers
+
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) gradHvp();
+  const wallMs = performance.now() - started;
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+
+  const selfUs = new Map<number, number>();
+  profile.samples!.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + profile.timeDeltas![i]));
+  const wasmNames = wasmFunctionNames();
+  const byName = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const name = frameName(node.callFrame, wasmNames);
+    byName.set(name, (byName.get(name) ?? 0) + (selfUs.get(node.id) ?? 0));
+  }
+  const totalUs = [...byName.values()].reduce((a, b) => a + b, 0);
+  const entries = [...byName]
+    .map(([name, us]) => ({ name, msPerCall: us / 1000 / calls, share: us / totalUs }))
+    .sort((a, b) => b.msPerCall - a.msPerCall);
+  return {
+    model: problem.label,
+    wallMsPerCall: wallMs / calls,
+    matmulGflop: gradHvpMatmulFlops(problem) / 1e9,
+    matmulMsPerCall: entries.filter((e) => e.name.startsWith('matmul/')).reduce((t, e) => t + e.msPerCall, 0),
+    entries,
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const model = MODELS.find((m) => m.name === (process.argv[2] ?? 'full'));
+  if (!model) throw new Error(`profile: no model ${process.argv[2]} (expected full or small)`);
+  const p = await profileOurs(makeProblem(model));
+  console.log(`our gradient + HVP, MLP ${p.model}: ${p.wallMsPerCall.toFixed(1)} ms per call`);
+  console.log(`matmul: ${p.matmulGflop.toFixed(2)} GFLOP in ${p.matmulMsPerCall.toFixed(1)} ms = ${(p.matmulGflop / p.matmulMsPerCall * 1000).toFixed(1)} GFLOP/s`);
+  for (const e of p.entries.slice(0, 15)) {
+    console.log(`${(e.share * 100).toFixed(1).padStart(5)} %  ${e.msPerCall.toFixed(2).padStart(7)} ms  ${e.name}`);
+  }
+}

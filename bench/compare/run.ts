@@ -1,0 +1,135 @@
+// `npm run bench:compare [-- full|small]`: this library beside plain JS, TensorFlow.js (wasm) and
+// jax-js (wasm) on the MLPs of issue 7. For each model, task and library it first checks the
+// result against ours (a wrong or failing result is recorded, not timed), then times it with the
+// harness's timeIt (Benchmark.js, warm, median), and finally writes bench/compare/results.json,
+// BENCHMARKS.md and bench/compare/chart.svg.
+//
+// The competitors live in bench/compare/node_modules (their own package.json and lockfile, out of
+// the main install); when they are missing this script installs them with `npm ci` first.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+if (!existsSync(`${here}node_modules/@tensorflow/tfjs-backend-wasm`) || !existsSync(`${here}node_modules/@jax-js/jax`)) {
+  console.error('bench/compare: installing the competitors (npm ci in bench/compare) ...');
+  const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: here, stdio: 'inherit' });
+  if (install.status !== 0) throw new Error('bench/compare: `npm ci` in bench/compare failed; see its output above');
+}
+
+// Imported only now: the competitors may have just been installed.
+const { timeIt } = await import('../harness.js');
+const { MODELS, makeProblem } = await import('./problem.js');
+const { TASKS } = await import('./contender.js');
+const { compare, describeCheck } = await import('./check.js');
+const { ours } = await import('./contenders/ours.js');
+const { baseline } = await import('./contenders/baseline.js');
+const { initTfjs, tfjs, tfjsSetup } = await import('./contenders/tfjs.js');
+const { initJaxjs, jaxjs } = await import('./contenders/jaxjs.js');
+const { writeReport, writeReadmeHeadline } = await import('./report.js');
+const { writeChart } = await import('./chart.js');
+const { profileOurs } = await import('./profile.js');
+type Contender = import('./contender.js').Contender;
+type TaskOutput = import('./contender.js').TaskOutput;
+type Check = import('./check.js').Check;
+type Row = import('./report.js').Row;
+
+await initTfjs();
+await initJaxjs();
+
+const wanted = process.argv.slice(2);
+const models = MODELS.filter((m) => wanted.length === 0 || wanted.includes(m.name));
+if (models.length === 0) throw new Error(`bench:compare: no model named ${wanted.join(', ')} (expected full or small)`);
+
+/** Fewer samples for slow calls, so that a full run stays within a few minutes. */
+function samplingFor(firstCallMs: number) {
+  if (firstCallMs > 1000) return { minSamples: 3, maxTime: 1 };
+  if (firstCallMs > 50) return { minSamples: 7, maxTime: 3 };
+  return { minSamples: 15, maxTime: 1.5 };
+}
+
+const rows: Row[] = [];
+const hows = new Map<string, string>();
+const started = performance.now();
+for (const model of models) {
+  const problem = makeProblem(model);
+  const initial = problem.params.flatMap(({ w, b }) => [w.slice(), b.slice()]);
+  const contenders: Contender[] = [ours(problem), baseline(problem), ...tfjs(problem), ...jaxjs(problem)];
+  for (const c of contenders) hows.set(`${c.library} — ${c.variant}`, c.how);
+
+  // Task by task, ours first: what is compared is measured minutes apart at most, not the whole run.
+  for (const { task } of TASKS) {
+    let reference: TaskOutput | undefined;
+    for (const c of contenders) {
+      const fn = c.tasks[task];
+      if (!fn) continue;
+      let check: Check;
+      let firstMs = 0;
+      try {
+        const t0 = performance.now();
+        const out = fn(); // for the step: the first step, from the initial parameters
+        firstMs = performance.now() - t0;
+        reference ??= out;
+        check = compare(task, out, reference, initial);
+      } catch (e) {
+        if (c === contenders[0]) throw e; // ours is the reference: nothing to compare without it
+        check = { status: 'error', errors: {}, message: (e as Error).message.replace(/\s+/g, ' ').trim() };
+      }
+      const row: Row = { model: problem.label, task, library: c.library, variant: c.variant, check };
+      if (check.status === 'ok' && !c.checkOnly) {
+        const t = timeIt(fn, samplingFor(firstMs));
+        Object.assign(row, { medianMs: t.medianMs, minMs: t.minMs, maxMs: t.maxMs, samples: t.samples });
+      }
+      rows.push(row);
+      const time = row.medianMs === undefined ? 'not timed' : `${row.medianMs.toFixed(2)} ms`;
+      console.error(`${problem.label} · ${task} · ${c.library} ${c.variant}: ${time}; ${describeCheck(check)}`);
+    }
+  }
+  for (const c of contenders) c.dispose?.();
+}
+
+// Where our gradient + HVP spends its time on the largest model (V8 CPU profile, self time).
+const largest = models[0];
+const profile = await profileOurs(makeProblem(largest));
+
+// Ratios to ours, per model and task.
+for (const r of rows) {
+  const mine = rows.find((o) => o.model === r.model && o.task === r.task && o.library === 'adahessian-wasm');
+  if (mine?.medianMs !== undefined && r.medianMs !== undefined) r.ratio = r.medianMs / mine.medianMs;
+}
+
+const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+const results = {
+  date: new Date().toISOString(),
+  machine: {
+    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${os.platform()} ${os.arch()}`,
+  },
+  setup: {
+    ours: 'adahessian-wasm from src/ (the repository), one thread, fixed-width SIMD',
+    tfjs: tfjsSetup(),
+    jaxjs: 'jax-js 0.1.25, device wasm, one thread (no Worker global in Node)',
+    baseline: 'plain TypeScript loops (bench/baseline), one thread',
+  },
+  variants: Object.fromEntries(hows),
+  durationS: Math.round((performance.now() - started) / 1000),
+  rows,
+  profile: { ...profile, entries: profile.entries.slice(0, 12) },
+};
+if (wanted.length > 0) {
+  console.log(JSON.stringify(results, null, 2));
+  console.error('\na filtered run: results printed above; results.json, BENCHMARKS.md and chart.svg left as they were');
+} else {
+  writeFileSync(`${here}results.json`, JSON.stringify(results, null, 2) + '\n');
+  writeReport(results, `${repo}BENCHMARKS.md`);
+  writeChart(results, `${here}chart.svg`);
+  const readme = writeReadmeHeadline(results, `${repo}README.md`) ? ', the README headline' : '';
+  console.error(`\nwrote bench/compare/results.json, BENCHMARKS.md, bench/compare/chart.svg${readme} (${results.durationS} s)`);
+}
