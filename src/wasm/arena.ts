@@ -95,7 +95,8 @@ export function copyIn(data: ArrayLike<number>): number {
 
 /** Copies `count` floats at `ptr` out into a new JS-owned Float32Array. */
 export function copyOut(ptr: number, count: number): Float32Array {
-  return f32(ptr, count).slice();
+  // the Float32Array(typedArray) constructor copies in one memcpy; slice() was erratic in V8 here
+  return new Float32Array(f32(ptr, count));
 }
 
 /** Bytes of wasm memory currently reserved by the engine (for leak tests). */
