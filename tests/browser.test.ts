@@ -1,0 +1,157 @@
+// The browser demo (examples/browser/) end to end, and what it is made of. The demo trains with
+// the package exactly as a user's bundled page would; here it must give the same parameters, bit
+// for bit, as the CLI's training loop (src/training) in Node, and keep the page's main thread free.
+//
+// Needs Debian's Chromium at /usr/bin/chromium (`apt-get install -y chromium`; .ci/run installs it).
+// The page imports the built package (dist/), so run `npm run build` after changing src/.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+// The demo's side uses the built package, as the page does (its Tensor is dist/'s, not src/'s).
+import { mnist } from 'adahessian-wasm/datasets';
+import { Trainer, checkConfig, defaultConfig, loadData, type TrainConfig } from '../src/training/index.js';
+import { buildDemo } from '../examples/browser/build.js';
+import { configFromParams, configToParams, type DemoConfig, type OptimizerName } from '../examples/browser/config.js';
+import { decodeDigits, encodeDigits } from '../examples/browser/digits-file.js';
+import type { DemoStatus } from '../examples/browser/main.js';
+import { serveDirectory } from '../examples/browser/serve.js';
+import { DemoRun, paramsSha256 } from '../examples/browser/training.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** The page must never block its main thread longer than this while training. */
+const MAX_TASK_MS = 100;
+
+/** 640 digits in batches of 32: 20 steps of each optimizer on a 784-32-10 MLP, from a fixed key. */
+const FIXED: DemoConfig = { optimizers: ['adahessian', 'adam'], hidden: [32], batchSize: 32, epochs: 1, limit: 640, seed: 20_240_611 };
+
+/** The CLI's config for the same run (`adahessian-wasm train --optimizer <name> ...`). */
+function cliConfig(optimizer: OptimizerName): TrainConfig {
+  const { hidden, batchSize, epochs, limit, seed } = FIXED;
+  return checkConfig({ ...defaultConfig(optimizer), hidden, batchSize, epochs, limit, seed });
+}
+
+/** The same bits, compared as bits (so -0 ≠ 0 and NaN payloads count). */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  return x.every((v, i) => v === y[i]);
+}
+
+test('digits file: decodes to exactly the tensors mnist() gives in Node; damaged files are named', () => {
+  const data = mnist();
+  const bytes = encodeDigits(data);
+  assert.equal(bytes.length, 28 + 256 * 4 + 10_000 * (784 + 1), 'header, value table, one byte per pixel and label');
+  const back = decodeDigits(bytes);
+  for (const key of ['trainImages', 'trainLabels', 'testImages', 'testLabels'] as const) {
+    assert.deepEqual(back[key].shape, data[key].shape, key);
+    assert.ok(sameBits(back[key].data, data[key].data), `${key}: every value bit for bit`);
+  }
+  const wrongMagic = bytes.slice();
+  wrongMagic[0] = 0x41 ^ 0xff;
+  assert.throws(() => decodeDigits(wrongMagic, 'x.bin'), /x\.bin: .*wrong magic bytes/);
+  assert.throws(() => decodeDigits(bytes.subarray(0, bytes.length - 1), 'x.bin'), /x\.bin: .*7851051 bytes, its header promises 7851052/);
+  assert.throws(() => decodeDigits(bytes.subarray(0, 10), 'x.bin'), /only 10 bytes/);
+});
+
+test('demo config: URL parameters round-trip, defaults fill the rest, bad ones are named', () => {
+  assert.deepEqual(configFromParams(configToParams(FIXED)), FIXED);
+  const partial = configFromParams(new URLSearchParams('hidden=64,32&limit=all'));
+  assert.deepEqual(partial.hidden, [64, 32]);
+  assert.equal(partial.limit, null);
+  assert.deepEqual(configFromParams(new URLSearchParams('hidden=')).hidden, [], 'no hidden layer');
+  assert.throws(() => configFromParams(new URLSearchParams('batch=0')), /batch must be a positive integer, got '0'/);
+  assert.throws(() => configFromParams(new URLSearchParams('hidden=32,x')), /hidden\[1\] must be a positive integer/);
+  assert.throws(() => configFromParams(new URLSearchParams('optimizers=sgd')), /optimizers must be .* adam, adahessian, got 'sgd'/);
+  assert.throws(() => configFromParams(new URLSearchParams('optimizers=adam,adam')), /distinct/);
+  assert.throws(() => configFromParams(new URLSearchParams('seed=4294967296')), /seed must be an integer in \[0, 2\^32\)/);
+  assert.throws(() => configFromParams(new URLSearchParams('lr=1')), /unknown parameter 'lr'/);
+});
+
+test('in Chromium the demo trains to the same parameters as Node, bit for bit, without blocking the page', { timeout: 120_000 }, async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    assert.fail(`Chromium is not installed at ${CHROMIUM}; this test needs it: install it with \`apt-get install -y chromium\` (.ci/run does)`);
+  }
+
+  // Node first (so it does not compete with the browser for the CPU): the CLI's loop in src/training,
+  // and the demo's own loop (examples/browser/training.ts) on the digits of mnist().
+  const expected = new Map<OptimizerName, string>();
+  for (const optimizer of FIXED.optimizers) {
+    const config = cliConfig(optimizer);
+    const trainer = new Trainer(config, loadData(config.data, config.limit));
+    while (!trainer.done) trainer.step();
+    assert.equal(trainer.state.step, 20, `${optimizer}: 20 steps`);
+    expected.set(optimizer, trainer.paramsSha256());
+    const run = new DemoRun(optimizer, FIXED, mnist());
+    while (!run.done) run.next();
+    assert.equal(
+      await paramsSha256(run.params()),
+      expected.get(optimizer),
+      `${optimizer}: the demo's loop in Node must equal src/training's (if src/ changed, run npm run build: the demo uses dist/)`,
+    );
+  }
+
+  const build = await buildDemo();
+  const { server, url } = await serveDirectory(build.outdir);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    // Our own probes, installed before the page's scripts: every long task (the Long Tasks API
+    // reports tasks of 50 ms and more) and the longest gap between animation frames.
+    // (A string, not a function: tsx's transform would add helpers the page does not have.)
+    await page.addInitScript(`
+      const probe = (window.__probe = { tasks: [], frames: [] });
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) probe.tasks.push([e.startTime, e.duration]);
+      }).observe({ type: 'longtask', buffered: true });
+      const frame = (now) => {
+        probe.frames.push(now);
+        requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    `);
+
+    await page.goto(`${url}?${configToParams(FIXED)}`);
+    await page.waitForFunction(() => ['done', 'error'].includes(window.demo?.state), null, { timeout: 90_000 });
+    await page.waitForTimeout(200); // let the last long-task entries arrive
+    const { demo, probe } = await page.evaluate(() => ({ demo: window.demo as DemoStatus, probe: (window as any).__probe }));
+
+    assert.equal(demo.state, 'done', `the demo failed: ${demo.error} ${pageErrors.join('; ')}`);
+    assert.deepEqual(pageErrors, [], 'no errors on the page');
+    for (const [optimizer, hash] of expected) {
+      const stale = build.staleDist ? ' (src/ is newer than dist/: run npm run build, the page uses dist/)' : '';
+      assert.equal(demo.hashes[optimizer], hash, `${optimizer}: Chromium's parameters must equal Node's bit for bit${stale}`);
+    }
+    const shown = await page.textContent('#hash-adahessian');
+    assert.equal(shown, expected.get('adahessian'), 'the page shows the hash');
+
+    const during = (probe.tasks as [number, number][]).filter(([start, length]) => start + length >= demo.startedAt! && start <= demo.finishedAt!);
+    const longest = Math.max(0, ...during.map(([, length]) => length));
+    const frames = (probe.frames as number[]).filter((f) => f >= demo.startedAt! && f <= demo.finishedAt!);
+    const gap = Math.max(0, ...frames.slice(1).map((f, i) => f - frames[i]));
+    t.diagnostic(
+      `training took ${((demo.finishedAt! - demo.startedAt!) / 1000).toFixed(2)} s in Chromium; ` +
+        `longest main-thread task during it: ${longest > 0 ? `${longest.toFixed(0)} ms` : 'none ≥ 50 ms'}; ` +
+        `longest gap between animation frames: ${gap.toFixed(0)} ms`,
+    );
+    assert.ok(longest <= MAX_TASK_MS, `a main-thread task took ${longest} ms while training (at most ${MAX_TASK_MS} ms allowed)`);
+  } finally {
+    await browser?.close();
+    server.close();
+  }
+});
