@@ -16,7 +16,12 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 
 if (!existsSync(`${here}node_modules/@tensorflow/tfjs-backend-wasm`) || !existsSync(`${here}node_modules/@jax-js/jax`)) {
   console.error('bench/compare: installing the competitors (npm ci in bench/compare) ...');
-  const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: here, stdio: 'inherit' });
+  // The npm that started us (`npm run` puts node_modules/.bin first on PATH, and a dev dependency
+  // of the root ships an old npm there), without the npm_* variables that point at the root package.
+  const npmCli = process.env.npm_execpath;
+  const [command, args] = npmCli ? [process.execPath, [npmCli]] : ['npm', []];
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+  const install = spawnSync(command, [...args, 'ci', '--no-audit', '--no-fund'], { cwd: here, env, stdio: 'inherit' });
   if (install.status !== 0) throw new Error('bench/compare: `npm ci` in bench/compare failed; see its output above');
 }
 
