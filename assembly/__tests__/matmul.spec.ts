@@ -99,7 +99,7 @@ const aT = fromArray([1, 4, 2, 5, 3, 6]); // A stored 3×2
 const b = fromArray([7, 8, 9, 10, 11, 12]);
 const bT = fromArray([7, 9, 11, 8, 10, 12]); // B stored 2×3
 const bias = fromArray([1, -1]);
-const pack = heap.alloc(<usize>matmulPackBytes(2, 3, 2, 0));
+const pack = heap.alloc(<usize>matmulPackBytes(2, 3, 2, TRANS_A | TRANS_B)); // enough for every flag combination
 
 describe('matmul, known answer', () => {
   it('computes A·B, Aᵀ·B and A·Bᵀ from each storage', () => {

@@ -19,7 +19,9 @@ const GROUP = 4;
  * blocking can change without the host noticing.) Returns -1 when that exceeds 2 GiB.
  */
 export function matmulPackBytes(m: i32, k: i32, n: i32, flags: i32): i32 {
-  const bytes = max(<i64>k * 8 * GROUP, <i64>n) * 4;
+  // with TRANS_A, op(A) is first copied out row-major (m×k) after the panels: see transposeA
+  const aCopy: i64 = (flags & TRANS_A) != 0 ? <i64>m * k * 4 : 0;
+  const bytes = max(<i64>k * 8 * GROUP, <i64>n) * 4 + aCopy;
   return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes; // -1: more than 2 GiB, no such call fits
 }
 
@@ -71,9 +73,18 @@ export function matmul(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, bias: usize, pack: usize,
 ): void {
   if (m <= 0 || n <= 0) return;
-  const transA = (flags & TRANS_A) != 0;
   const transB = (flags & TRANS_B) != 0;
   const accumulate = (flags & ACCUMULATE) != 0;
+  // A stored k×m is read by the tiles with a stride of m floats per step of p: for m = 1024 that
+  // is 4 KiB, which maps every row onto the same L1 sets. Copying op(A) out row-major first costs
+  // m·k moves against m·k·n multiply-adds, and the tiles then stream along rows. Same products,
+  // same order: same bits.
+  const transA = false;
+  if ((flags & TRANS_A) != 0) {
+    const aCopy = pack + <usize>(max(k * 8 * GROUP, n) << 2);
+    transposeA(a, aCopy, m, k);
+    a = aCopy;
+  }
   // op(A)[i, p] is at a + i*aRow + p*aCol (bytes)
   const aRow: usize = transA ? 4 : <usize>k << 2;
   const aCol: usize = transA ? <usize>m << 2 : 4;
@@ -103,6 +114,16 @@ export function matmul(
       rowsOfPanel8(a, aRow, aCol, transA, m, pack, k, cp, cRow, biasp, accumulate, cols);
     } else {
       rowsOfPanel4(a, aRow, aCol, transA, m, pack, k, cp, cRow, biasp, accumulate, cols);
+    }
+  }
+}
+
+/** dst[m×k] = the transpose of src[k×m] (both row-major): reads along rows of src. */
+function transposeA(src: usize, dst: usize, m: i32, k: i32): void {
+  for (let p = 0; p < k; p++) {
+    const row = src + ((<usize>p * <usize>m) << 2);
+    for (let i = 0; i < m; i++) {
+      store<f32>(dst + ((<usize>i * <usize>k + <usize>p) << 2), load<f32>(row + (<usize>i << 2)));
     }
   }
 }
