@@ -29,18 +29,59 @@ export interface Profile {
   entries: ProfileEntry[];
 }
 
-/** The wasm function names in index order, or null when build/ is not the inlined core. */
-function wasmFunctionNames(): string[] | null {
+/**
+ * Names for the core's wasm functions by index. The release build's text file build/core.wat lists
+ * every function in index order, so when build/core.wasm is byte for byte the core that src/
+ * inlines, all of them get their source names ("matmul/simd/rowsOfPanel8"). Otherwise only the
+ * exported ones are named (from the binary's export section).
+ */
+function wasmFunctionNames(): Map<number, string> {
+  const bytes = Buffer.from(CORE_WASM_BASE64, 'base64');
   const wasm = `${repo}build/core.wasm`;
   const wat = `${repo}build/core.wat`;
-  if (!existsSync(wasm) || !existsSync(wat)) return null;
-  if (readFileSync(wasm).toString('base64') !== CORE_WASM_BASE64) return null;
-  const names: string[] = [];
-  // Imported functions come first in the index space, then the module's own, in text order.
-  for (const m of readFileSync(wat, 'utf8').matchAll(/^ \(import "[^"]*" "[^"]*" \(func \$(\S+)|^ \(func \$(\S+)/gm)) {
-    names.push(m[1] ?? m[2]);
+  const names = new Map<number, string>();
+  if (existsSync(wasm) && existsSync(wat) && readFileSync(wasm).equals(bytes)) {
+    // Imported functions come first in the index space, then the module's own, in text order.
+    let index = 0;
+    for (const m of readFileSync(wat, 'utf8').matchAll(/^ \(import "[^"]*" "[^"]*" \(func \$(\S+)|^ \(func \$(\S+)/gm)) {
+      names.set(index++, (m[1] ?? m[2]).replace(/^assembly\//, ''));
+    }
+    return names;
   }
+  for (const [index, name] of exportedFunctions(bytes)) names.set(index, `${name} (export)`);
   return names;
+}
+
+/** [function index, export name] for every exported function of a wasm binary. */
+function exportedFunctions(bytes: Uint8Array): [number, string][] {
+  let pos = 8; // magic and version
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[pos++];
+      value |= (byte & 0x7f) << shift;
+      if (byte < 0x80) return value >>> 0;
+    }
+  };
+  while (pos < bytes.length) {
+    const id = bytes[pos++];
+    const size = leb();
+    const end = pos + size;
+    if (id === 7) {
+      const out: [number, string][] = [];
+      for (let n = leb(); n > 0; n--) {
+        const length = leb();
+        const name = new TextDecoder().decode(bytes.subarray(pos, pos + length));
+        pos += length;
+        const kind = bytes[pos++];
+        const index = leb();
+        if (kind === 0) out.push([index, name]);
+      }
+      return out;
+    }
+    pos = end;
+  }
+  return [];
 }
 
 /**
@@ -57,14 +98,13 @@ export function gradHvpMatmulFlops({ sizes, batch }: Problem): number {
   return flops;
 }
 
-function frameName(frame: { functionName: string; url: string }, wasmNames: string[] | null): string {
+type Frame = { functionName: string; url: string };
+
+function frameName(frame: Frame, wasmNames: Map<number, string>): string {
   const wasmIndex = /^wasm-function\[(\d+)\]$/.exec(frame.functionName);
-  if (wasmIndex) {
-    const name = wasmNames?.[Number(wasmIndex[1])];
-    return name ? `${name.replace(/^assembly\//, '')} (wasm)` : `${frame.functionName} (wasm)`;
-  }
+  if (wasmIndex) return `${wasmNames.get(Number(wasmIndex[1])) ?? frame.functionName} (wasm)`;
   const file = frame.url.includes('/src/') ? `src/${frame.url.split('/src/')[1]}` : frame.url.split('/').pop();
-  return `${frame.functionName || '(anonymous)'}${file ? ` (${file})` : ''}`;
+  return `${frame.functionName || '(anonymous)'}${file ? ` (${file})` : ' (V8/Node built-in)'}`;
 }
 
 /** Profiles `calls` warm calls of our gradient + HVP on `problem`. */
@@ -86,9 +126,22 @@ export async function profileOurs(problem: Problem, calls = 10): Promise<Profile
   const selfUs = new Map<number, number>();
   profile.samples!.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + profile.timeDeltas![i]));
   const wasmNames = wasmFunctionNames();
+  // An unnamed internal wasm function is named after its nearest named caller.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const nameOf = (id: number): string => {
+    const name = frameName(byId.get(id)!.callFrame, wasmNames);
+    if (!/^wasm-function\[/.test(name)) return name;
+    for (let up = parent.get(id); up !== undefined; up = parent.get(up)) {
+      const caller = frameName(byId.get(up)!.callFrame, wasmNames);
+      if (!/^wasm-function\[/.test(caller)) return `${name.replace(/ \(wasm\)$/, '')} inside ${caller}`;
+    }
+    return name;
+  };
   const byName = new Map<string, number>();
   for (const node of profile.nodes) {
-    const name = frameName(node.callFrame, wasmNames);
+    const name = nameOf(node.id);
     byName.set(name, (byName.get(name) ?? 0) + (selfUs.get(node.id) ?? 0));
   }
   const totalUs = [...byName.values()].reduce((a, b) => a + b, 0);
@@ -99,7 +152,10 @@ export async function profileOurs(problem: Problem, calls = 10): Promise<Profile
     model: problem.label,
     wallMsPerCall: wallMs / calls,
     matmulGflop: gradHvpMatmulFlops(problem) / 1e9,
-    matmulMsPerCall: entries.filter((e) => e.name.startsWith('matmul/')).reduce((t, e) => t + e.msPerCall, 0),
+    // The matmul kernels: by source name, or exported or called from the matmul export.
+    matmulMsPerCall: entries
+      .filter((e) => /^matmul\/|^matmul \(export\)|inside matmul \(export\)/.test(e.name))
+      .reduce((t, e) => t + e.msPerCall, 0),
     entries,
   };
 }

@@ -37,6 +37,7 @@ const { initJaxjs, jaxjs } = await import('./contenders/jaxjs.js');
 const { writeReport, writeReadmeHeadline } = await import('./report.js');
 const { writeChart } = await import('./chart.js');
 const { profileOurs } = await import('./profile.js');
+const { interleaved } = await import('./interleave.js');
 type Contender = import('./contender.js').Contender;
 type TaskOutput = import('./contender.js').TaskOutput;
 type Check = import('./check.js').Check;
@@ -59,6 +60,8 @@ function samplingFor(firstCallMs: number) {
 const rows: Row[] = [];
 const hows = new Map<string, string>();
 const started = performance.now();
+const loadAtStart = os.loadavg()[0];
+let interleavedTimings: import('./report.js').Results['interleaved'];
 for (const model of models) {
   const problem = makeProblem(model);
   const initial = problem.params.flatMap(({ w, b }) => [w.slice(), b.slice()]);
@@ -93,6 +96,20 @@ for (const model of models) {
       console.error(`${problem.label} · ${task} · ${c.library} ${c.variant}: ${time}; ${describeCheck(check)}`);
     }
   }
+  if (model.name === 'full') {
+    // The acceptance figures again, taking turns: ours, jax-js eager, the fastest correct TF.js.
+    const timed = (library: string) =>
+      rows
+        .filter((r) => r.model === problem.label && r.task === 'gradHvp' && r.library.startsWith(library) && r.medianMs !== undefined)
+        .sort((a, b) => a.medianMs! - b.medianMs!);
+    const picks = [timed('adahessian-wasm')[0], timed('jax-js').find((r) => r.variant === 'eager'), timed('TF.js')[0]];
+    const duel = picks.flatMap((r) => {
+      const c = r && contenders.find((q) => q.library === r.library && q.variant === r.variant);
+      return c ? [{ name: `${c.library} — ${c.variant}`, fn: c.tasks.gradHvp! }] : [];
+    });
+    interleavedTimings = { model: problem.label, task: 'gradHvp', rounds: 8, callsPerRound: 2, timings: interleaved(duel, 8, 2) };
+    console.error(`interleaved: ${interleavedTimings.timings.map((t) => `${t.name} ${t.medianMs.toFixed(1)} ms`).join(', ')}`);
+  }
   for (const c of contenders) c.dispose?.();
 }
 
@@ -116,6 +133,8 @@ const results = {
     node: process.version,
     v8: process.versions.v8,
     platform: `${os.platform()} ${os.arch()}`,
+    /** 1-minute load average at the start and the end: above ~1, other processes shared the 2 cores. */
+    loadAverage: [loadAtStart, os.loadavg()[0]].map((l) => Math.round(l * 10) / 10),
   },
   setup: {
     ours: 'adahessian-wasm from src/ (the repository), one thread, fixed-width SIMD',
@@ -126,6 +145,7 @@ const results = {
   variants: Object.fromEntries(hows),
   durationS: Math.round((performance.now() - started) / 1000),
   rows,
+  interleaved: interleavedTimings,
   profile: { ...profile, entries: profile.entries.slice(0, 12) },
 };
 if (wanted.length > 0) {
