@@ -26,6 +26,8 @@ export interface Profile {
   matmulGflop: number;
   /** Self time per call in the matmul kernels (assembly/matmul: packing and micro-kernels). */
   matmulMsPerCall: number;
+  /** Self time per call over all functions (the profiler's own calls left out). */
+  sampledMsPerCall: number;
   entries: ProfileEntry[];
 }
 
@@ -139,8 +141,16 @@ export async function profileOurs(problem: Problem, calls = 10): Promise<Profile
     }
     return name;
   };
+  // Samples under the inspector's own post() (starting and stopping the profiler) are not ours.
+  const inProfiler = (id: number): boolean => {
+    for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
+      if (byId.get(up)!.callFrame.url.startsWith('node:inspector')) return true;
+    }
+    return false;
+  };
   const byName = new Map<string, number>();
   for (const node of profile.nodes) {
+    if (inProfiler(node.id)) continue;
     const name = nameOf(node.id);
     byName.set(name, (byName.get(name) ?? 0) + (selfUs.get(node.id) ?? 0));
   }
@@ -156,6 +166,7 @@ export async function profileOurs(problem: Problem, calls = 10): Promise<Profile
     matmulMsPerCall: entries
       .filter((e) => /^matmul\/|^matmul \(export\)|inside matmul \(export\)/.test(e.name))
       .reduce((t, e) => t + e.msPerCall, 0),
+    sampledMsPerCall: totalUs / 1000 / calls,
     entries,
   };
 }
