@@ -148,6 +148,20 @@ export function cotangent(x: Tracer): number {
   return x.ct;
 }
 
+/**
+ * Where a rule that can either write or accumulate (a matmul, a column sum) should put its
+ * contribution to x̄ (`tangent` false) or ẋ̄ (true): [address, accumulate]. The first contribution
+ * writes into fresh memory, skipping the zero-fill and the read of zeros; later ones add.
+ */
+export function contributionSlot(x: Tracer, tangent: boolean): [number, boolean] {
+  const have = tangent ? x.ctDot : x.ct;
+  if (have) return [have, true];
+  const fresh = allocF32(x.size);
+  if (tangent) x.ctDot = fresh;
+  else x.ct = fresh;
+  return [fresh, false];
+}
+
 /** The tangent ẋ̄ of the cotangent of `x`, zero-filled on first use. */
 export function cotangentTangent(x: Tracer): number {
   if (!x.ctDot) {

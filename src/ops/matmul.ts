@@ -7,7 +7,7 @@
 import { formatShape } from '../tensor.js';
 import { core } from '../wasm/instance.js';
 import { matmulInto } from '../linalg/matmul.js';
-import { cotangent, cotangentTangent, Tracer } from '../autodiff/trace.js';
+import { contributionSlot, Tracer } from '../autodiff/trace.js';
 import { reshape } from './linear.js';
 
 export function dense(x: Tracer, w: Tracer, b: Tracer | null, op = 'dense'): Tracer {
@@ -44,25 +44,29 @@ export function dense(x: Tracer, w: Tracer, b: Tracer | null, op = 'dense'): Tra
 
   t.onBackward(y, () => {
     const tangents = t.withTangents;
+    // each term goes into contributionSlot: the first write skips zero-filling the cotangent
+    const into = (v: Tracer, tangent: boolean, term: (dst: number, accumulate: boolean) => void) => {
+      const [dst, accumulate] = contributionSlot(v, tangent);
+      term(dst, accumulate);
+    };
     if (x.dep) {
-      matmulInto(y.ct, w.primal, cotangent(x), m, n, k, { transB: true, accumulate: true });
-      if (tangents) {
-        const g = cotangentTangent(x);
-        if (y.ctDot) matmulInto(y.ctDot, w.primal, g, m, n, k, { transB: true, accumulate: true });
-        if (w.dep) matmulInto(y.ct, w.tangent, g, m, n, k, { transB: true, accumulate: true });
-      }
+      const xBar = (g: number, wv: number) => (dst: number, accumulate: boolean) =>
+        matmulInto(g, wv, dst, m, n, k, { transB: true, accumulate });
+      into(x, false, xBar(y.ct, w.primal));
+      if (tangents && y.ctDot) into(x, true, xBar(y.ctDot, w.primal));
+      if (tangents && w.dep) into(x, true, xBar(y.ct, w.tangent));
     }
     if (w.dep) {
-      matmulInto(x.primal, y.ct, cotangent(w), k, m, n, { transA: true, accumulate: true });
-      if (tangents) {
-        const g = cotangentTangent(w);
-        if (x.dep) matmulInto(x.tangent, y.ct, g, k, m, n, { transA: true, accumulate: true });
-        if (y.ctDot) matmulInto(x.primal, y.ctDot, g, k, m, n, { transA: true, accumulate: true });
-      }
+      const wBar = (xv: number, g: number) => (dst: number, accumulate: boolean) =>
+        matmulInto(xv, g, dst, k, m, n, { transA: true, accumulate });
+      into(w, false, wBar(x.primal, y.ct));
+      if (tangents && x.dep) into(w, true, wBar(x.tangent, y.ct));
+      if (tangents && y.ctDot) into(w, true, wBar(x.primal, y.ctDot));
     }
     if (b?.dep) {
-      core.sumAxis(y.ct, cotangent(b), 1, m, n, 1);
-      if (tangents && y.ctDot) core.sumAxis(y.ctDot, cotangentTangent(b), 1, m, n, 1);
+      const bBar = (g: number) => (dst: number, accumulate: boolean) => core.sumAxis(g, dst, 1, m, n, accumulate ? 1 : 0);
+      into(b, false, bBar(y.ct));
+      if (tangents && y.ctDot) into(b, true, bBar(y.ctDot));
     }
   });
   return y;
