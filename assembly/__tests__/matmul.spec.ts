@@ -85,10 +85,11 @@ function mismatches(m: i32, k: i32, n: i32, flags: i32, withBias: bool): i32 {
 
 // m, k, n: 1×1×1, odd everything, n = 10 (8 + a 2-wide tail), n a multiple of 4 but not 8, n
 // of 5..7 (a padded 8-wide tail), several full panels plus a tail (n = 37), m not a multiple
-// of 4, k = 0, a long k.
+// of 4, k = 0, a long k; n ≥ 32 with TRANS_A copies op(A) out first (4×4 register blocks plus
+// the m % 4 and k % 4 edges: 13×11×40, 8×8×32, 6×2×37).
 const SHAPES: i32[][] = [
   [1, 1, 1], [3, 5, 7], [13, 17, 10], [128, 33, 10], [4, 8, 8], [5, 9, 12], [7, 3, 13],
-  [2, 6, 4], [6, 2, 37], [9, 1, 1], [1, 40, 3], [2, 0, 5], [17, 300, 21],
+  [2, 6, 4], [6, 2, 37], [9, 1, 1], [1, 40, 3], [2, 0, 5], [17, 300, 21], [13, 11, 40], [8, 8, 32],
 ];
 
 // A = [[1, 2, 3], [4, 5, 6]], B = [[7, 8], [9, 10], [11, 12]]:

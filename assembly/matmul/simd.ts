@@ -20,9 +20,19 @@ const GROUP = 4;
  */
 export function matmulPackBytes(m: i32, k: i32, n: i32, flags: i32): i32 {
   // with TRANS_A, op(A) is first copied out row-major (m×k) after the panels: see transposeA
-  const aCopy: i64 = (flags & TRANS_A) != 0 ? <i64>m * k * 4 : 0;
+  const aCopy: i64 = copiesA(flags, n) ? <i64>m * k * 4 : 0;
   const bytes = max(<i64>k * 8 * GROUP, <i64>n) * 4 + aCopy;
   return bytes > <i64>i32.MAX_VALUE ? -1 : <i32>bytes; // -1: more than 2 GiB, no such call fits
+}
+
+/**
+ * Whether op(A) is copied out row-major first (TRANS_A): worth it when the copy (m·k moves) is
+ * spread over enough columns; for a narrow C (the n = 10 output layer) the strided reads win.
+ */
+const COPY_A_MIN_N = 32;
+// @ts-ignore: decorator
+@inline function copiesA(flags: i32, n: i32): bool {
+  return (flags & TRANS_A) != 0 && n >= COPY_A_MIN_N;
 }
 
 /** All rows of C for one 8-wide panel (cols real columns) at column cp. */
@@ -77,10 +87,11 @@ export function matmul(
   const accumulate = (flags & ACCUMULATE) != 0;
   // A stored k×m is read by the tiles with a stride of m floats per step of p: for m = 1024 that
   // is 4 KiB, which maps every row onto the same L1 sets. Copying op(A) out row-major first costs
-  // m·k moves against m·k·n multiply-adds, and the tiles then stream along rows. Same products,
-  // same order: same bits.
-  const transA = false;
-  if ((flags & TRANS_A) != 0) {
+  // m·k moves against m·k·n multiply-adds, and the tiles then stream along rows (see copiesA).
+  // Same products, same order: same bits.
+  let transA = (flags & TRANS_A) != 0;
+  if (copiesA(flags, n)) {
+    transA = false;
     const aCopy = pack + <usize>(max(k * 8 * GROUP, n) << 2);
     transposeA(a, aCopy, m, k);
     a = aCopy;
@@ -118,12 +129,44 @@ export function matmul(
   }
 }
 
-/** dst[m×k] = the transpose of src[k×m] (both row-major): reads along rows of src. */
+/**
+ * dst[m×k] = the transpose of src[k×m] (both row-major), in 4×4 blocks transposed in registers so
+ * that both sides move whole 16-byte rows; the edges (m or k not a multiple of 4) go one by one.
+ */
 function transposeA(src: usize, dst: usize, m: i32, k: i32): void {
-  for (let p = 0; p < k; p++) {
-    const row = src + ((<usize>p * <usize>m) << 2);
+  const srcRow: usize = <usize>m << 2;
+  const dstRow: usize = <usize>k << 2;
+  const m4 = m & ~3;
+  const k4 = k & ~3;
+  for (let p = 0; p < k4; p += 4) {
+    const s0 = src + <usize>p * srcRow;
+    const d0 = dst + (<usize>p << 2);
+    for (let i = 0; i < m4; i += 4) {
+      const s = s0 + (<usize>i << 2);
+      const r0 = v128.load(s);
+      const r1 = v128.load(s + srcRow);
+      const r2 = v128.load(s + 2 * srcRow);
+      const r3 = v128.load(s + 3 * srcRow);
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
+      const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
+      const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
+      const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
+      const d = d0 + <usize>i * dstRow;
+      v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(d + dstRow, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+      v128.store(d + 2 * dstRow, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+      v128.store(d + 3 * dstRow, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+    }
+  }
+  // edges: the last m % 4 columns of every row, then the last k % 4 rows
+  for (let p = 0; p < k4; p++) {
+    for (let i = m4; i < m; i++) {
+      store<f32>(dst + <usize>i * dstRow + (<usize>p << 2), load<f32>(src + <usize>p * srcRow + (<usize>i << 2)));
+    }
+  }
+  for (let p = k4; p < k; p++) {
     for (let i = 0; i < m; i++) {
-      store<f32>(dst + ((<usize>i * <usize>k + <usize>p) << 2), load<f32>(row + (<usize>i << 2)));
+      store<f32>(dst + <usize>i * dstRow + (<usize>p << 2), load<f32>(src + <usize>p * srcRow + (<usize>i << 2)));
     }
   }
 }
