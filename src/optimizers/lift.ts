@@ -7,7 +7,7 @@
 //   4. copy the new parameters and changed state arrays out into new Float32Arrays.
 //
 // Nothing outside the arena is written before step 4, so any throw leaves every state usable.
-import { f32, allocF32, scoped } from '../wasm/arena.js';
+import { f32, allocF32, copyOut, scoped } from '../wasm/arena.js';
 import { Tensor, describe, formatShape, isTensor, type Shape } from '../tensor.js';
 import { flatten, formatTreeDef, sameStructure, unflatten, type Tree } from '../tree.js';
 import { leafPaths } from './paths.js';
@@ -95,11 +95,6 @@ function inputLeaves(kind: OptimizerKind, name: string, input: Tree, state: Opti
     }
     return leaf;
   });
-}
-
-/** A new JS-owned copy of `count` floats at `ptr` (copy-constructing was the fastest way out). */
-function copyOut(ptr: number, count: number): Float32Array {
-  return new Float32Array(f32(ptr, count));
 }
 
 /** Finds the first NaN/±Inf among the inputs of a leaf whose kernel flagged one, and throws. */
