@@ -2,7 +2,7 @@
 // the seed, AdaHessianJax, run under JAX (seed_mlp_relu.json).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hvp, valueGradAndHessian, random, tree, Tensor, np, nn } from '../src/index.js';
+import { hvp, valueGradAndHessian, random, tree, Tensor, np } from '../src/index.js';
 import { golden, toTensors, assertClose, mlpLoss } from './helpers/golden.js';
 
 const pt = golden('hvp_mlp_relu.json');

@@ -120,7 +120,7 @@ for (const op of ['add', 'subtract', 'multiply', 'divide']) {
       name: `${op} ${JSON.stringify(sa)} ${JSON.stringify(sb)}`,
       shapes: [sa, sb],
       range: op === 'divide' ? [0.5, 1.5] : undefined,
-      f: (L, [a, b], c) => L.sum(L.tanh(L[op](a, b))),
+      f: (L, [a, b]) => L.sum(L.tanh(L[op](a, b))),
     });
   }
   cases.push({
@@ -143,7 +143,7 @@ for (const red of ['sum', 'mean', 'max']) {
     cases.push({
       name: `${red} axis=${JSON.stringify(axis)} keepdims=${keepdims}`,
       shapes: [[2, 3, 4]],
-      f: (L, [x], c) => L.sum(L.tanh(L.multiply(L[red](L.tanh(x), axis, keepdims), 1.5))),
+      f: (L, [x]) => L.sum(L.tanh(L.multiply(L[red](L.tanh(x), axis, keepdims), 1.5))),
     });
   }
 }

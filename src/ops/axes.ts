@@ -79,7 +79,7 @@ function reduceAxes(kind: 'sum' | 'max', src: number, shape: Shape, axes: readon
 
 /** dst (+)= src broadcast from `from` (same rank, 1 on broadcast axes) to `to`. */
 export function broadcastInto(src: number, from: Shape, to: Shape, dst: number, accumulate: boolean): void {
-  const todo = from.map((d, i) => i).filter((i) => from[i] !== to[i]);
+  const todo = from.map((_, i) => i).filter((i) => from[i] !== to[i]);
   if (todo.length === 0) {
     core.copyInto(src, dst, sizeOf(to), accumulate ? 1 : 0);
     return;
