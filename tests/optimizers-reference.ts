@@ -1,8 +1,8 @@
 // Float64 references for the optimizer tests, written from the update rules (DESIGN §2 and
 // jax.example_libraries.optimizers) with plain loops, independently of the library's kernels.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { Tensor, tensor, tree } from '../src/index.js';
+import { Tensor, tree } from '../src/index.js';
+import { sizeOf } from '../src/tensor.js';
 
 export type Shape = readonly number[];
 
@@ -15,10 +15,6 @@ export function numbers(seed: number, count: number, lo = -1, hi = 1): Float32Ar
     out[k] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
   }
   return out;
-}
-
-export function sizeOf(shape: Shape): number {
-  return shape.reduce((p, d) => p * d, 1);
 }
 
 export function randomTensor(seed: number, shape: Shape, lo = -1, hi = 1): Tensor {
@@ -155,23 +151,3 @@ export function assertSameBits(got: unknown, want: unknown, what: string): void 
   g.forEach((a, k) => assert.deepEqual(bitsOf(a), bitsOf(w[k]), `${what}: leaf ${k} bits`));
 }
 
-export function golden(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../../shared/golden/${name}`, import.meta.url), 'utf8'));
-}
-
-/** The shape of nested number arrays that form a rectangular tensor, else null. */
-function tensorShape(a: any): number[] | null {
-  if (typeof a === 'number') return [];
-  if (!Array.isArray(a) || a.length === 0) return null;
-  const inner = a.map(tensorShape);
-  const first = inner[0];
-  if (first === null || inner.some((s) => s === null || s.join() !== first.join())) return null;
-  return [a.length, ...first];
-}
-
-/** Golden params `[[W, b], ...]` (nested number arrays) → the same tree of Tensors. */
-export function goldenTree(x: any): any {
-  if (tensorShape(x) !== null) return tensor(x);
-  if (Array.isArray(x)) return x.map(goldenTree);
-  return x;
-}

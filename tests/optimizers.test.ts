@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor, tensor, tree } from '../src/index.js';
+import { sizeOf } from '../src/tensor.js';
 import {
   adahessian,
   adam,
@@ -21,7 +22,6 @@ import {
   randomTensor,
   relativeError,
   seedAxes,
-  sizeOf,
   start64,
   type AdahessianHyper64,
   type Moments64,

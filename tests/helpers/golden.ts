@@ -7,10 +7,19 @@ export function golden(name: string): any {
   return JSON.parse(readFileSync(new URL(`../../../shared/golden/${name}`, import.meta.url), 'utf8'));
 }
 
-/** Nested number arrays (the golden files' layout) → a tree of Tensors; leaves are the arrays of numbers. */
+/** The shape of nested number arrays that form a rectangular tensor, else null. */
+function tensorShape(a: any): number[] | null {
+  if (typeof a === 'number') return [];
+  if (!Array.isArray(a) || a.length === 0) return null;
+  const inner = a.map(tensorShape);
+  const first = inner[0];
+  if (first === null || inner.some((s) => s === null || s.join() !== first.join())) return null;
+  return [a.length, ...first];
+}
+
+/** Golden trees `[[W, b], ...]` of nested number arrays → the same tree of Tensors. */
 export function toTensors(x: any): any {
-  if (Array.isArray(x) && x.length > 0 && Array.isArray(x[0]) && typeof x[0][0] === 'number') return tensor(x);
-  if (Array.isArray(x) && x.length > 0 && typeof x[0] === 'number') return tensor(x);
+  if (tensorShape(x) !== null) return tensor(x);
   if (Array.isArray(x)) return x.map(toTensors);
   return x;
 }
