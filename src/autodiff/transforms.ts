@@ -44,19 +44,32 @@ function argumentLeaves(arg: unknown, who: string): [Tensor[], TreeDef] {
   return [leaves as Tensor[], def];
 }
 
+/** The differentiated argument, flattened and checked once per call. */
+interface Argument {
+  argnum: number;
+  leaves: Tensor[];
+  def: TreeDef;
+}
+
+function argument(args: unknown[], argnum: number, who: string): Argument {
+  const [leaves, def] = argumentLeaves(args[argnum], who);
+  return { argnum, leaves, def };
+}
+
 /** Where a pass leaves its results in wasm memory (valid until the enclosing scope ends). */
 interface Pass {
   value: number;
   inputs: Tracer[];
+  def: TreeDef;
 }
 
 /**
  * Runs `fun` on `args` with leaf tangents `directions` (null: gradient only), then the reverse
  * sweep. Must be called inside `scoped`; the returned addresses die with that scope.
  */
-function differentiate(fun: Fun, args: unknown[], argnum: number, directions: TangentWriter[] | null, who: string): Pass {
+function differentiate(fun: Fun, args: unknown[], arg: Argument, directions: TangentWriter[] | null, who: string): Pass {
   if (typeof fun !== 'function') throw new TypeError(`${who}: fun must be a function, got ${describe(fun)}`);
-  const [leaves, def] = argumentLeaves(args[argnum], who);
+  const { argnum, leaves, def } = arg;
   const trace = new Trace(directions ? 'hvp' : 'grad');
   return withTrace(trace, () => {
     const inputs = leaves.map((leaf, i) => trace.input(leaf, directions ? directions[i] : null));
@@ -76,14 +89,14 @@ function differentiate(fun: Fun, args: unknown[], argnum: number, directions: Ta
       throw new RangeError(`${who}: fun returned a non-finite value (${value}) at this input; its derivatives are undefined`);
     }
     trace.backward(y);
-    return { value: y.primal, inputs };
+    return { value: y.primal, inputs, def };
   });
 }
 
-function gradientTree(pass: Pass, args: unknown[], argnum: number): Tree<Tensor> {
-  const [, def] = tree.flatten(args[argnum]);
-  const grads = pass.inputs.map((x) => new Tensor(x.ct ? copyOut(x.ct, x.size) : new Float32Array(x.size), x.shape));
-  return tree.unflatten(def, grads) as Tree<Tensor>;
+/** A tree shaped like the argument, of each input's x̄ (`ct`) or ẋ̄ (`ctDot`); none reached = zeros. */
+function resultTree(pass: Pass, which: 'ct' | 'ctDot'): Tree<Tensor> {
+  const out = pass.inputs.map((x) => new Tensor(x[which] ? copyOut(x[which], x.size) : new Float32Array(x.size), x.shape));
+  return tree.unflatten(pass.def, out) as Tree<Tensor>;
 }
 
 function scalarOut(pass: Pass): Tensor {
@@ -95,8 +108,8 @@ export function valueAndGrad(fun: Fun, argnum = 0): (...args: unknown[]) => [Ten
   return (...args: unknown[]) => {
     checkArgs(args, argnum, 'valueAndGrad');
     return scoped(() => {
-      const pass = differentiate(fun, args, argnum, null, 'valueAndGrad');
-      return [scalarOut(pass), gradientTree(pass, args, argnum)];
+      const pass = differentiate(fun, args, argument(args, argnum, 'valueAndGrad'), null, 'valueAndGrad');
+      return [scalarOut(pass), resultTree(pass, 'ct')];
     });
   };
 }
@@ -128,12 +141,11 @@ function directionLeaves(v: unknown, def: TreeDef, leaves: Tensor[], who: string
  */
 export function hvp(fun: Fun, funInput: unknown[], v: unknown, argnum = 0): [Tree<Tensor>, Tree<Tensor>] {
   const args = checkArgs(funInput, argnum, 'hvp');
-  const [leaves, def] = argumentLeaves(args[argnum], 'hvp');
-  const directions = directionLeaves(v, def, leaves, 'hvp');
+  const arg = argument(args, argnum, 'hvp');
+  const directions = directionLeaves(v, arg.def, arg.leaves, 'hvp');
   return scoped(() => {
-    const pass = differentiate(fun, args, argnum, directions, 'hvp');
-    const hv = pass.inputs.map((x) => new Tensor(x.ctDot ? copyOut(x.ctDot, x.size) : new Float32Array(x.size), x.shape));
-    return [gradientTree(pass, args, argnum), tree.unflatten(def, hv) as Tree<Tensor>];
+    const pass = differentiate(fun, args, arg, directions, 'hvp');
+    return [resultTree(pass, 'ct'), resultTree(pass, 'ctDot')];
   });
 }
 
@@ -169,7 +181,8 @@ export function valueGradAndHessian(
   if (!Number.isInteger(samples) || samples < 1) {
     throw new RangeError(`${who}: samples must be a positive integer, got ${samples}`);
   }
-  const [leaves, def] = argumentLeaves(args[argnum], who);
+  const arg = argument(args, argnum, who);
+  const { leaves, def } = arg;
   const sampleKeys = samples === 1 ? [rng] : random.split(rng, samples);
   return scoped(() => {
     // hessian sums, one per leaf, in wasm memory; probes are applied in sample order
@@ -177,8 +190,8 @@ export function valueGradAndHessian(
     let first: { value: Tensor; grad: Tree<Tensor> } | null = null;
     sampleKeys.forEach((key, j) => {
       scoped(() => {
-        const pass = differentiate(fun, args, argnum, probes(key, leaves.length), who);
-        if (!first) first = { value: scalarOut(pass), grad: gradientTree(pass, args, argnum) };
+        const pass = differentiate(fun, args, arg, probes(key, leaves.length), who);
+        if (!first) first = { value: scalarOut(pass), grad: resultTree(pass, 'ct') };
         // the estimate v ⊙ Hv: v is the input's tangent, Hv its cotangent's tangent
         pass.inputs.forEach((x, i) => {
           if (!x.ctDot) {
