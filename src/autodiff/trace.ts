@@ -141,11 +141,7 @@ const EMPTY = new Float32Array(0);
 
 /** The cotangent x̄ of `x`, zero-filled on first use (rules always add into it). */
 export function cotangent(x: Tracer): number {
-  if (!x.ct) {
-    x.ct = allocF32(x.size);
-    core.zero(x.ct, x.size);
-  }
-  return x.ct;
+  return zeroFilledSlot(x, false);
 }
 
 /**
@@ -164,11 +160,14 @@ export function contributionSlot(x: Tracer, tangent: boolean): [number, boolean]
 
 /** The tangent ẋ̄ of the cotangent of `x`, zero-filled on first use. */
 export function cotangentTangent(x: Tracer): number {
-  if (!x.ctDot) {
-    x.ctDot = allocF32(x.size);
-    core.zero(x.ctDot, x.size);
-  }
-  return x.ctDot;
+  return zeroFilledSlot(x, true);
+}
+
+/** For rules that only add: the slot of contributionSlot, zero-filled when it is fresh. */
+function zeroFilledSlot(x: Tracer, tangent: boolean): number {
+  const [ptr, existing] = contributionSlot(x, tangent);
+  if (!existing) core.zero(ptr, x.size);
+  return ptr;
 }
 
 // ---- the active trace ------------------------------------------------------------------------
