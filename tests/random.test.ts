@@ -23,7 +23,7 @@ interface PrngCase {
   normal6: number[];
 }
 const golden = JSON.parse(
-  readFileSync(new URL('../../shared/golden/prng_jax.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('./fixtures/prng_jax.json', import.meta.url), 'utf8'),
 ) as { source: string; cases: PrngCase[] };
 
 const FIELDS = [
@@ -86,7 +86,7 @@ for (const c of golden.cases) {
 test("rademacher matches the seed's JAX probes for every leaf shape of its MLP", () => {
   // seed_mlp_relu.json: v_leaf = jax.random.rademacher(key, leaf.shape) with one key for all leaves.
   const seed = JSON.parse(
-    readFileSync(new URL('../../shared/golden/seed_mlp_relu.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('./fixtures/seed_mlp_relu.json', import.meta.url), 'utf8'),
   ) as { key: number[]; probes: number[][][][] };
   let leaves = 0;
   for (const layer of seed.probes) {

@@ -1,10 +1,11 @@
-// Loading the shared golden files and comparing trees of tensors against them.
+// Loading the golden files in tests/fixtures/ (see tests/fixtures/README.md for what made each)
+// and comparing trees of tensors against them.
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { Tensor, tensor, tree, np, nn } from '../../src/index.js';
 
 export function golden(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../../../shared/golden/${name}`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
 }
 
 /** The shape of nested number arrays that form a rectangular tensor, else null. */
