@@ -142,7 +142,7 @@ test('bad command lines exit 2 with a message and the usage on stderr', () => {
     [['train', '--optimizer', 'lbfgs'], /--optimizer must be one of adam, adahessian, sgd/],
     [['train', '--optimizer', 'sgd', '--eps', '1e-3'], /--eps does not apply to --optimizer sgd/],
     [['train', '--spatial-average', 'inputs'], /--spatial-average does not apply to --optimizer adam/],
-    [['train', '--optimizer', 'adahessian', '--spatial-average', 'rows'], /--spatial-average must be one of last, none, inputs/],
+    [['train', '--optimizer', 'adahessian', '--spatial-average', 'rows'], /--spatial-average must be one of last, conv, none, inputs/],
     [['train', '--optimizer', 'adahessian', '--samples', '1.5'], /--samples must be an integer ≥ 1/],
     [['train', '--data', 'mnist.zip'], /--data must be 'embedded' or 'idx:<dir>'/],
     [['train', '--lr=-1'], /--lr must be a finite number ≥ 0, got '-1'/],

@@ -32,6 +32,18 @@ test('Adahessian (Flax) and adahessian (triple) give bit-identical trajectories'
   assert.deepEqual(serialize(flax.state), serialize(state));
 });
 
+test("Adahessian (Flax) accepts spatialAverage 'conv' and steps as the triple does on a conv kernel", () => {
+  const kernel = (seed: number, lo = -1) => [randomTensor(seed, [3, 3, 2, 4], lo, 2), randomTensor(seed + 1, [1, 1, 1, 4], lo, 2)];
+  const [init, update, getParams] = adahessian({ stepSize: 0.05, spatialAverage: 'conv' });
+  let state = init(kernel(1));
+  let flax = new Adahessian({ learningRate: 0.05, spatialAverage: 'conv' }).create(kernel(1));
+  for (let i = 0; i < 3; i++) {
+    state = update(i, kernel(10 + i), kernel(20 + i, 0), state);
+    flax = flax.applyGradient(kernel(10 + i), kernel(20 + i, 0));
+    assertSameBits(flax.target, getParams(state), `step ${i}`);
+  }
+});
+
 test('Adam (Flax) and adam (triple) give bit-identical trajectories, weight decay included', () => {
   const [init, update, getParams] = adam({ stepSize: 0.02, weightDecay: 0.1 });
   let state = init(params());

@@ -35,7 +35,7 @@ test('adahessian rejects out-of-range hyper-parameters with RangeErrors naming t
     [{ hessianPower: NaN }, /hessianPower/],
     [{ weightDecay: -0.01 }, /weightDecay must be a finite number ≥ 0/],
     [{ weightDecay: Infinity }, /weightDecay/],
-    [{ spatialAverage: 'mean' }, /spatialAverage must be 'last', 'none' or a function/],
+    [{ spatialAverage: 'mean' }, /spatialAverage must be 'last', 'conv', 'none' or a function/],
   ];
   for (const [options, message] of bad) {
     assert.throws(() => adahessian(options as any), (e: Error) => e instanceof RangeError && message.test(e.message), JSON.stringify(options));

@@ -91,6 +91,25 @@ test('adahessian averages over the axes a spatialAverage function returns (middl
   assert.ok(err < 1e-6, `relative error ${err}`);
 });
 
+test("'conv' averages a 4-D HWIO kernel over its window [0, 1] and nothing else; 'last' takes [2, 3] there", () => {
+  const shapes: Shape[] = [[3, 3, 2, 4], [1, 1, 1, 4], [6, 5], [5], [2, 3, 4]];
+  const conv = (s: Shape) => (s.length === 4 ? [0, 1] : []);
+  const err = compareAdahessian({ stepSize: 0.02, spatialAverage: 'conv' }, { ...DEFAULTS, stepSize: 0.02 }, conv, { shapes });
+  assert.ok(err < 1e-6, `relative error ${err}`);
+  // One step from m = v = 0 moves x by stepSize · g / (D + eps): with g = 1 everywhere, x = -1 / D.
+  const h = new Tensor(Float32Array.from({ length: 2 * 2 * 1 * 2 }, (_, e) => e + 1), [2, 2, 1, 2]); // h[y][x][0][o] = e + 1
+  const step = (spatialAverage: 'conv' | 'last') => {
+    const [init, update, getParams] = adahessian({ stepSize: 1, eps: 0, spatialAverage });
+    const p = new Tensor(new Float32Array(8), [2, 2, 1, 2]);
+    const g = new Tensor(new Float32Array(8).fill(1), [2, 2, 1, 2]);
+    return Array.from((getParams(update(0, [g], [h], init([p]))) as Tensor[])[0].data);
+  };
+  // 'conv': D per output channel o over the 2×2 window: o = 0 → mean(1, 3, 5, 7) = 4, o = 1 → mean(2, 4, 6, 8) = 5
+  assert.deepEqual(step('conv'), [-1 / 4, -1 / 5, -1 / 4, -1 / 5, -1 / 4, -1 / 5, -1 / 4, -1 / 5].map(Math.fround));
+  // 'last': D per window position over the channels (i, o): (1 + 2) / 2, (3 + 4) / 2, ...
+  assert.deepEqual(step('last'), [-1 / 1.5, -1 / 1.5, -1 / 3.5, -1 / 3.5, -1 / 5.5, -1 / 5.5, -1 / 7.5, -1 / 7.5].map(Math.fround));
+});
+
 test('a delayed Hessian (null) keeps the second moment and still takes the bias-corrected step', () => {
   const err = compareAdahessian({ stepSize: 0.01 }, { ...DEFAULTS, stepSize: 0.01 }, (s) => seedAxes(s.length), {
     steps: 6,

@@ -191,7 +191,7 @@ test('checkConfig names the bad field and what was expected', () => {
     [{ ...good, epochs: 0 }, /epochs must be a positive integer, got 0/],
     [{ ...good, hidden: [32, -1] }, /hidden\[1\] must be a positive integer/],
     [{ ...good, lr: Infinity }, /lr must be a finite number ≥ 0/],
-    [{ ...good, spatialAverage: 'rows' }, /spatialAverage must be one of last, none, inputs/],
+    [{ ...good, spatialAverage: 'rows' }, /spatialAverage must be one of last, conv, none, inputs/],
     [{ ...good, data: 'http://x' }, /data must be 'embedded' or 'idx:<dir>'/],
     [{ ...good, seed: -1 }, /seed must be an integer in \[0, 2\^32\)/],
     [{ ...defaultConfig('sgd'), eps: 1e-8 }, /'eps' does not apply to optimizer sgd/],

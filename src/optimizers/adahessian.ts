@@ -37,7 +37,7 @@ export interface AdahessianOptions {
   weightDecay?: number;
   /** The power k of the denominator sqrt(vhat)^k. Default 1. */
   hessianPower?: number;
-  /** Which axes D averages |h| over: 'last' (default, the seed's), 'none' or (shape) => axes. */
+  /** Which axes D averages |h| over: 'last' (default, the seed's), 'conv', 'none' or (shape) => axes. */
   spatialAverage?: SpatialAverage;
 }
 

@@ -5,7 +5,7 @@ import type { SpatialAverage } from '../optimizers/index.js';
 export const OPTIMIZERS = ['adam', 'adahessian', 'sgd'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
-export const SPATIAL_AVERAGES = ['last', 'none', 'inputs'] as const;
+export const SPATIAL_AVERAGES = ['last', 'conv', 'none', 'inputs'] as const;
 export type SpatialAverageName = (typeof SPATIAL_AVERAGES)[number];
 
 export interface TrainConfig {
