@@ -72,17 +72,19 @@ export function tanhDerivatives(x: usize, y: usize, d1: usize, d2: usize, n: i32
   }
 }
 
-// relu: f = max(x, 0), f' = [x > 0] (JAX's choice at 0), f'' = 0 (the host skips it: exact zeros)
+// relu: f = max(x, 0), f' = [x > 0] (JAX's choice at 0), f'' = 0 (the host skips it: exact zeros).
+// As JAX's maximum, relu(NaN) is NaN: the mask keeps x where x > 0 or x is NaN (x != x), so the
+// NaN passes through with its own bits, the same in the f32x4 body and the scalar tail.
 export function reluForward(x: usize, y: usize, n: i32): void {
   const zero = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(at(x, i));
-    v128.store(at(y, i), v128.and(v, f32x4.gt(v, zero)));
+    v128.store(at(y, i), v128.and(v, v128.or(f32x4.gt(v, zero), f32x4.ne(v, v))));
   }
   for (; i < n; i++) {
     const v = load<f32>(at(x, i));
-    store<f32>(at(y, i), v > 0 ? v : 0);
+    store<f32>(at(y, i), v > 0 || v != v ? v : 0);
   }
 }
 export function reluDerivatives(x: usize, y: usize, d1: usize, d2: usize, n: i32): void {
