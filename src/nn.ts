@@ -49,6 +49,19 @@ export const logsumexp = (x: Tensor, axis?: Axis, keepdims = false): Tensor =>
     return linear.reshape(out, v.shape.filter((_, i) => !drop.includes(i)));
   });
 
+/**
+ * jax.nn.standardize: (x - mean) / sqrt(variance + epsilon) over `axis`, with JAX's variance
+ * mean(x²) - mean(x)². A composition of np ops, so its exact first and second derivatives (the
+ * ones stax.BatchNorm needs) come from the primitives' rules.
+ */
+export const standardize = (x: Tensor, axis: Axis = -1, epsilon = 1e-5): Tensor =>
+  run(() => {
+    const v = lift(x, 'standardize');
+    const mean = linear.mean(v, axis, true);
+    const variance = binary.subtract(linear.mean(unary.square(v), axis, true), unary.square(mean));
+    return binary.divide(binary.subtract(v, mean), unary.sqrt(binary.add(variance, lift(epsilon, 'standardize'))));
+  });
+
 /** A dense layer y = x·w + b in one fused kernel (what stax.Dense uses). */
 export const dense = (x: Tensor, w: Tensor, b?: Tensor): Tensor =>
   run(() => denseOp(lift(x, 'dense'), lift(w, 'dense'), b === undefined ? null : lift(b, 'dense')));

@@ -3,33 +3,14 @@
 // applyFun(params, inputs) computes the layer. Shapes use -1 for the batch dimension.
 import type { Tensor } from './tensor.js';
 import * as random from './random.js';
-import type { Key } from './random.js';
 import * as np from './np.js';
 import * as nn from './nn.js';
+import { layer, type Layer } from './stax/layer.js';
+import { glorotNormal, normalInit } from './stax/initializers.js';
 
-export type Params = Tensor[] | Params[];
-export type InitFun = (key: Key, inputShape: readonly number[]) => [number[], any];
-export type ApplyFun = (params: any, inputs: Tensor) => Tensor;
-export type Layer = [InitFun, ApplyFun] & { init: InitFun; apply: ApplyFun };
-
-function layer(init: InitFun, apply: ApplyFun): Layer {
-  return Object.assign([init, apply] as [InitFun, ApplyFun], { init, apply });
-}
-
-/** Standard deviation of a standard normal truncated to (-2, 2): JAX's glorot_normal divides by it. */
-const TRUNCATED_STDDEV = 0.87962566103423978;
-
-/** JAX's glorot_normal: truncated normal on (-2, 2) scaled to variance 2 / (fan_in + fan_out). */
-export function glorotNormal(key: Key, shape: readonly number[]): Tensor {
-  const [fanIn, fanOut] = [shape[shape.length - 2], shape[shape.length - 1]];
-  const stddev = Math.sqrt(1 / ((fanIn + fanOut) / 2)) / TRUNCATED_STDDEV;
-  return np.multiply(random.truncatedNormal(key, -2, 2, shape), stddev);
-}
-
-/** JAX stax's default bias init: normal with stddev 1e-2. */
-export function normalInit(key: Key, shape: readonly number[], stddev = 1e-2): Tensor {
-  return np.multiply(random.normal(key, shape), stddev);
-}
+export type { Params, InitFun, ApplyFun, Layer } from './stax/layer.js';
+export { glorotNormal, normalInit, zeros, ones, type Initializer } from './stax/initializers.js';
+export { BatchNorm, type BatchNormOptions } from './stax/batchnorm.js';
 
 /** A dense layer: W [in, out] (glorot normal), b [out] (normal, stddev 1e-2); y = x·W + b. */
 export function Dense(outDim: number): Layer {

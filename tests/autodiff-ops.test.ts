@@ -197,6 +197,18 @@ cases.push(
     f: (L, [x]) => L.add(L.sum(L.logsumexp(x, 1)), L.logsumexp(x)),
   },
   {
+    name: 'standardize over the last axis',
+    shapes: [[3, 4]],
+    f: (L, [x], c) => L.sum(L.multiply(L.tanh(L.standardize(x)), c(null, [3, 4]))),
+  },
+  {
+    // stax.BatchNorm's computation (tests/stax-conv.test.ts checks the layer computes exactly this)
+    name: 'BatchNorm: gamma · standardize(x, [0, 1, 2]) + beta, with x, gamma and beta differentiated',
+    shapes: [[2, 3, 3, 2], [2], [2]],
+    f: (L, [x, gamma, beta], c) =>
+      L.sum(L.multiply(L.tanh(L.add(L.multiply(L.standardize(x, [0, 1, 2], 1e-5), gamma), beta)), c(null, [2, 3, 3, 2]))),
+  },
+  {
     name: 'two-layer tanh MLP, params only',
     shapes: [[4, 5], [5], [5, 3], [3]],
     f: (L, [w1, b1, w2, b2], c) => {

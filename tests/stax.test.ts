@@ -58,6 +58,23 @@ test('glorotNormal: variance 2 / (fan_in + fan_out), bounded by ±2 scaled units
   assert.ok(Math.abs(got - want) < 0.003, `P(|z| < 1) ${got} vs ${want}`);
 });
 
+test('glorotNormal over a receptive field: an HWIO kernel has fan_in = kh·kw·in, fan_out = kh·kw·out', () => {
+  const shape = [3, 3, 32, 64];
+  const w = stax.glorotNormal(random.key(8), shape);
+  const wantStd = Math.sqrt(2 / (9 * 32 + 9 * 64));
+  const { mean, std } = moments(w.data);
+  // 18,432 samples: the sample stddev is within ~1 % of the true one.
+  assert.ok(Math.abs(std / wantStd - 1) < 0.03, `std ${std} vs ${wantStd}`);
+  assert.ok(Math.abs(mean) < 5 * (wantStd / Math.sqrt(w.data.length)), `mean ${mean}`);
+  // The same draw scaled by its stddev: an OIHW kernel with in_axis 1, out_axis 0 has the same fans.
+  const oihw = stax.glorotNormal(random.key(8), [64, 32, 3, 3], 1, 0);
+  assert.deepEqual(oihw.data, w.data);
+  // Exactly JAX's formula: truncated_normal(-2, 2) · sqrt(1 / fan_avg) / 0.8796..., fan_avg = 9 · (32 + 64) / 2.
+  const z = random.truncatedNormal(random.key(8), -2, 2, shape);
+  const scale = Math.fround(Math.sqrt(1 / ((9 * 32 + 9 * 64) / 2)) / 0.87962566103423978);
+  assert.deepEqual(w.data, z.data.map((v) => Math.fround(v * scale)));
+});
+
 test('Dense: bias is an untruncated normal with stddev 1e-2; shapes [in, out] and [out]', () => {
   const [init] = stax.Dense(8192);
   const [outShape, [w, b]] = init(random.key(4), [-1, 3]);

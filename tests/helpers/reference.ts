@@ -169,3 +169,9 @@ export function logsumexp(x: R, axis?: Axis, keepdims = false): Ref {
 }
 export const logSoftmax = (x: Ref, axis: Axis = -1) => subtract(x, logsumexp(x, axis, true));
 export const softmax = (x: Ref, axis: Axis = -1) => exp(logSoftmax(x, axis));
+
+/** (x - mean) / sqrt(variance + epsilon), with the two-pass variance mean((x - mean)²). */
+export function standardize(x: Ref, axis: Axis = -1, epsilon = 1e-5): Ref {
+  const centered = subtract(x, mean(x, axis, true));
+  return divide(centered, sqrt(add(mean(square(centered), axis, true), epsilon)));
+}
