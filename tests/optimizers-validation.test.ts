@@ -2,7 +2,8 @@
 // updates throw before anything changes, and the state passed in stays intact and usable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tensor, tensor } from '../src/index.js';
+import { Tensor, tensor, np } from '../src/index.js';
+import { Adahessian } from '../src/flax.js';
 import {
   adahessian,
   adam,
@@ -210,4 +211,64 @@ test('first-order optimizers validate their updates too, leaving the state intac
     assert.ok(getParams(upd(1, grads(2), s)));
   }
   assert.throws(() => adam().init([tensor(1), 'w' as any]), /params leaf 1 \(\[1\]\) must be a Tensor, got string w/);
+});
+
+// --- non-finite parameters and overflow ----------------------------------------------------------
+
+test('init rejects NaN or ±Inf parameters with a RangeError naming the leaf and the index', () => {
+  for (const [name, init] of [['adahessian', adahessian().init], ['adam', adam().init], ['sgd', sgd(0.1).init], ['momentum', momentum(0.1, 0.9).init]] as const) {
+    assert.throws(
+      () => init(withValue(params(), 1, 0, 7, NaN)),
+      (e: Error) => e instanceof RangeError && new RegExp(`^${name} init: params leaf 2 \\(\\[1\\]\\[0\\]\\) holds NaN at flat index 7`).test(e.message),
+      name,
+    );
+    assert.throws(() => init(withValue(params(), 0, 1, 2, -Infinity)), /params leaf 1 \(\[0\]\[1\]\) holds -Infinity at flat index 2/, name);
+  }
+});
+
+test('a second moment that overflows float32 throws, naming v and the leaf, and leaves the state unchanged', () => {
+  const huge = (t: Tensor[][]) => t.map((l) => l.map((x) => new Tensor(new Float32Array(x.size).fill(1e20), x.shape)));
+  rejects(
+    (s) => update(2, grads(1), huge(grads(0)), s),
+    (e) => e instanceof RangeError && /adahessian update: .*second moment v.* leaf 0 \(\[0\]\[0\]\).*overflow/.test(e.message),
+    "h = 1e20 averaged over inputs",
+  );
+  // The issue's case: spatialAverage 'none', one huge Hessian entry in the scalar tail of a leaf.
+  const [init, none] = adahessian({ stepSize: 0.1, spatialAverage: 'none' });
+  const s = none(0, grads(0), grads(10), init(params()));
+  const bytes = serialize(s);
+  assert.throws(() => none(1, grads(1), withValue(grads(0), 0, 1, 2, 1e20), s), /second moment v .*leaf 1 \(\[0\]\[1\]\).*flat index 2/);
+  assert.deepEqual(serialize(s), bytes);
+  // Adam's second moment g² overflows the same way.
+  const [adamInit, adamUpdate] = adam(0.1);
+  const a = adamInit(params());
+  assert.throws(() => adamUpdate(0, withValue(grads(0), 1, 1, 4, 1e20), a), /adam update: .*second moment v .*leaf 3 \(\[1\]\[1\]\).*flat index 4/);
+});
+
+test('parameters that would overflow to ±Inf throw instead of being stored', () => {
+  const big = (t: Tensor[][]) => t.map((l) => l.map((x) => new Tensor(new Float32Array(x.size).fill(3e38), x.shape)));
+  const [init, upd] = sgd(10);
+  const s = init(big(params()));
+  const bytes = serialize(s);
+  assert.throws(() => upd(0, big(grads(0)).map((l) => l.map((x) => np.negative(x))), s), /sgd update: .*params leaf 0 \(\[0\]\[0\]\).*Infinity at flat index 0/);
+  assert.deepEqual(serialize(s), bytes);
+});
+
+// --- states never change --------------------------------------------------------------------------
+
+test('writing into getParams(state) or a Flax target does not reach the state', () => {
+  for (const [init, upd, getParams] of [adahessian(0.1), adam(0.1), sgd(0.1), momentum(0.1, 0.9)] as const) {
+    const s = init(params());
+    const bytes = serialize(s);
+    const p = getParams(s) as Tensor[][];
+    p[0][0].data.fill(42);
+    p[1][1].data[0] = NaN;
+    assert.deepEqual(serialize(s), bytes, 'the state is unchanged');
+    assert.notEqual((getParams(s) as Tensor[][])[0][0].data[0], 42);
+    void upd;
+  }
+  const opt = new Adahessian({ learningRate: 0.1 }).create(params());
+  const bytes = serialize(opt.state);
+  (opt.target as Tensor[][])[0][0].data.fill(7);
+  assert.deepEqual(serialize(opt.state), bytes, 'the Flax optimizer state is unchanged');
 });

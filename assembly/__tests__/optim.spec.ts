@@ -94,6 +94,17 @@ describe('adahessianStep', () => {
     expect<i32>(adahessianStep(zerosAt(n), zerosAt(n), zerosAt(n), infInTail, zerosAt(n), n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(1);
     const infInD = floats([0, 0, Infinity, 0, 0, 0]);
     expect<i32>(adahessianStep(zerosAt(n), zerosAt(n), zerosAt(n), zerosAt(n), infInD, n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(1);
+   });
+
+  it('flags a NaN parameter and a second moment that overflows, in the body and in the tail', () => {
+    const n = 6;
+    const nanX = floats([0, 0, 0, 0, 0, NaN]);
+    expect<i32>(adahessianStep(nanX, zerosAt(n), zerosAt(n), zerosAt(n), zerosAt(n), n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(1);
+    // D = 1e20 is finite but (1 - b2) D² = 1e37 · 1e3 overflows float32: v = +Inf
+    const hugeDInBody = floats([0, 1e20, 0, 0, 0, 0]);
+    expect<i32>(adahessianStep(zerosAt(n), zerosAt(n), zerosAt(n), zerosAt(n), hugeDInBody, n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(1);
+    const hugeDInTail = floats([0, 0, 0, 0, 0, 1e20]);
+    expect<i32>(adahessianStep(zerosAt(n), zerosAt(n), zerosAt(n), zerosAt(n), hugeDInTail, n, 1, 0.1, 0.9, 0.999, 1e-8, 0, 1)).toBe(1);
   });
 });
 
@@ -202,6 +213,14 @@ describe('sgdStep and momentumStep', () => {
   it('flag non-finite gradients', () => {
     expect<i32>(sgdStep(zerosAt(5), floats([0, 0, 0, 0, Infinity]), 5, 0.1)).toBe(1);
     expect<i32>(momentumStep(zerosAt(4), zerosAt(4), floats([NaN, 0, 0, 0]), 4, 0.1, 0.9)).toBe(1);
+  });
+
+  it('flag parameters that overflow float32 or are NaN already', () => {
+    expect<i32>(sgdStep(floats([3e38, 0, 0, 0, 0]), floats([-1e38, 0, 0, 0, 0]), 5, 10)).toBe(1);
+    expect<i32>(sgdStep(floats([0, 0, 0, 0, NaN]), zerosAt(5), 5, 0.1)).toBe(1);
+    expect<i32>(momentumStep(floats([0, 0, 0, 0, -3e38]), zerosAt(5), floats([0, 0, 0, 0, 1e38]), 5, 10, 0.9)).toBe(1);
+    expect<i32>(adamStep(zerosAt(5), zerosAt(5), zerosAt(5), floats([0, 0, 0, 0, 1e20]), 5, 1, 0.1, 0.9, 0.999, 1e-8, 0)).toBe(1);
+    expect<i32>(adamStep(floats([NaN, 0, 0, 0, 0]), zerosAt(5), zerosAt(5), zerosAt(5), 5, 1, 0.1, 0.9, 0.999, 1e-8, 0)).toBe(1);
   });
 });
 

@@ -48,7 +48,9 @@ function powerMode(k: f64): i32 {
  * One AdaHessian step over the n floats at x (parameters), m and v (moments), g (gradient) and
  * d (D, see above), updating x, m and v in place. `d = 0` means no Hessian this step (a delayed
  * Hessian): v is left as it is and the step still uses it. `step` is t = i + 1 (1 on the first
- * update). Returns 1 when g or d held NaN or ±Inf (the host then discards the outputs), else 0.
+ * update). Returns 1 when g or d held NaN or ±Inf, or the new x or v is not finite (a NaN
+ * parameter, or float32 overflow: v = +Inf would freeze the parameter for good); the host then
+ * discards the outputs. Else 0.
  */
 export function adahessianStep(
   x: usize,
@@ -94,7 +96,9 @@ export function adahessianStep(
     const denom = f32x4.add(rootPowerVec(f32x4.sqrt(f32x4.div(vi, vBC2)), mode, k), vEPS);
     const xi = v128.load(at(x, i));
     const delta = f32x4.add(f32x4.div(mhat, denom), f32x4.mul(vWD, xi));
-    v128.store(at(x, i), f32x4.sub(xi, f32x4.mul(vLR, delta)));
+    const xNew = f32x4.sub(xi, f32x4.mul(vLR, delta));
+    flags = flagNonFinite(flagNonFinite(flags, xNew), vi);
+    v128.store(at(x, i), xNew);
     v128.store(at(m, i), mi);
     v128.store(at(v, i), vi);
   }
@@ -114,7 +118,9 @@ export function adahessianStep(
     const denom = rootPower(Mathf.sqrt(vi / BC2), mode, k) + EPS;
     const xi = load<f32>(at(x, i));
     const delta = mhat / denom + WD * xi;
-    store<f32>(at(x, i), xi - LR * delta);
+    const xNew = xi - LR * delta;
+    flag = flagNonFiniteScalar(flagNonFiniteScalar(flag, xNew), vi);
+    store<f32>(at(x, i), xNew);
     store<f32>(at(m, i), mi);
     store<f32>(at(v, i), vi);
   }

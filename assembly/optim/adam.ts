@@ -8,7 +8,10 @@
 // With weightDecay = 0 the last term subtracts zero and changes no bits.
 import { at, biasCorrection, flagNonFinite, flagNonFiniteScalar, sawNonFinite } from './lanes';
 
-/** Updates x, m and v in place; `step` is t = i + 1. Returns 1 when g held NaN or ±Inf, else 0. */
+/**
+ * Updates x, m and v in place; `step` is t = i + 1. Returns 1 when g held NaN or ±Inf or the new
+ * x or v is not finite (a NaN parameter, or float32 overflow of g² or x), else 0.
+ */
 export function adamStep(
   x: usize,
   m: usize,
@@ -44,7 +47,9 @@ export function adamStep(
     const denom = f32x4.add(f32x4.sqrt(f32x4.div(vi, vBC2)), vEPS);
     const xi = v128.load(at(x, i));
     const stepped = f32x4.sub(xi, f32x4.div(f32x4.mul(vLR, mhat), denom));
-    v128.store(at(x, i), f32x4.sub(stepped, f32x4.mul(vDECAY, xi)));
+    const xNew = f32x4.sub(stepped, f32x4.mul(vDECAY, xi));
+    flags = flagNonFinite(flagNonFinite(flags, xNew), vi);
+    v128.store(at(x, i), xNew);
     v128.store(at(m, i), mi);
     v128.store(at(v, i), vi);
   }
@@ -58,7 +63,9 @@ export function adamStep(
     const mhat = mi / BC1;
     const denom = Mathf.sqrt(vi / BC2) + EPS;
     const xi = load<f32>(at(x, i));
-    store<f32>(at(x, i), (xi - (LR * mhat) / denom) - DECAY * xi);
+    const xNew = (xi - (LR * mhat) / denom) - DECAY * xi;
+    flag = flagNonFiniteScalar(flagNonFiniteScalar(flag, xNew), vi);
+    store<f32>(at(x, i), xNew);
     store<f32>(at(m, i), mi);
     store<f32>(at(v, i), vi);
   }

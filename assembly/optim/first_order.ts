@@ -5,7 +5,7 @@
 //   momentum:  velocity = mass velocity + g ;  x = x - stepSize velocity
 import { at, flagNonFinite, flagNonFiniteScalar, sawNonFinite } from './lanes';
 
-/** Updates x in place. Returns 1 when g held NaN or ±Inf, else 0. */
+/** Updates x in place. Returns 1 when g held NaN or ±Inf or the new x is not finite, else 0. */
 export function sgdStep(x: usize, g: usize, n: i32, stepSize: f64): i32 {
   const LR = <f32>stepSize;
   const vLR = f32x4.splat(LR);
@@ -13,19 +13,24 @@ export function sgdStep(x: usize, g: usize, n: i32, stepSize: f64): i32 {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const gi = v128.load(at(g, i));
-    flags = flagNonFinite(flags, gi);
-    v128.store(at(x, i), f32x4.sub(v128.load(at(x, i)), f32x4.mul(vLR, gi)));
+    const xNew = f32x4.sub(v128.load(at(x, i)), f32x4.mul(vLR, gi));
+    flags = flagNonFinite(flagNonFinite(flags, gi), xNew);
+    v128.store(at(x, i), xNew);
   }
   let flag: f32 = 0;
   for (; i < n; i++) {
     const gi = load<f32>(at(g, i));
-    flag = flagNonFiniteScalar(flag, gi);
-    store<f32>(at(x, i), load<f32>(at(x, i)) - LR * gi);
+    const xNew = load<f32>(at(x, i)) - LR * gi;
+    flag = flagNonFiniteScalar(flagNonFiniteScalar(flag, gi), xNew);
+    store<f32>(at(x, i), xNew);
   }
   return sawNonFinite(flags, flag);
 }
 
-/** Updates x and velocity in place. Returns 1 when g held NaN or ±Inf, else 0. */
+/**
+ * Updates x and velocity in place. Returns 1 when g held NaN or ±Inf or the new velocity or x is
+ * not finite, else 0.
+ */
 export function momentumStep(x: usize, velocity: usize, g: usize, n: i32, stepSize: f64, mass: f64): i32 {
   const LR = <f32>stepSize, MASS = <f32>mass;
   const vLR = f32x4.splat(LR), vMASS = f32x4.splat(MASS);
@@ -35,16 +40,20 @@ export function momentumStep(x: usize, velocity: usize, g: usize, n: i32, stepSi
     const gi = v128.load(at(g, i));
     flags = flagNonFinite(flags, gi);
     const vel = f32x4.add(f32x4.mul(vMASS, v128.load(at(velocity, i))), gi);
+    const xNew = f32x4.sub(v128.load(at(x, i)), f32x4.mul(vLR, vel));
+    flags = flagNonFinite(flagNonFinite(flags, vel), xNew);
     v128.store(at(velocity, i), vel);
-    v128.store(at(x, i), f32x4.sub(v128.load(at(x, i)), f32x4.mul(vLR, vel)));
+    v128.store(at(x, i), xNew);
   }
   let flag: f32 = 0;
   for (; i < n; i++) {
     const gi = load<f32>(at(g, i));
     flag = flagNonFiniteScalar(flag, gi);
     const vel = MASS * load<f32>(at(velocity, i)) + gi;
+    const xNew = load<f32>(at(x, i)) - LR * vel;
+    flag = flagNonFiniteScalar(flagNonFiniteScalar(flag, vel), xNew);
     store<f32>(at(velocity, i), vel);
-    store<f32>(at(x, i), load<f32>(at(x, i)) - LR * vel);
+    store<f32>(at(x, i), xNew);
   }
   return sawNonFinite(flags, flag);
 }

@@ -3,7 +3,7 @@
 //
 //   1. check everything: the step i, the state, each input tree's structure and leaf shapes;
 //   2. copy the leaves into the wasm arena in one pass;
-//   3. run the leaf kernels in place (they also report NaN/Inf in their inputs);
+//   3. run the leaf kernels in place (they also report NaN/Inf in their inputs and outputs);
 //   4. copy the new parameters and changed state arrays out into new Float32Arrays.
 //
 // Nothing outside the arena is written before step 4, so any throw leaves every state usable.
@@ -29,19 +29,32 @@ export interface LeafRule {
   kind: OptimizerKind;
   /** The input trees update takes after i, e.g. ['grads'] or ['grads', 'hessians']. */
   inputs: readonly string[];
-  /** Runs the kernels for one leaf in place; returns true when an input held NaN or ±Inf. */
+  /** Runs the kernels for one leaf in place; returns true when an input or output held NaN or ±Inf. */
   step(leaf: ArenaLeaf): boolean;
   /** The slots a step rewrites, given which inputs are present (the rest are shared). */
   writes(present: readonly boolean[]): readonly string[];
 }
 
-/** A fresh state for `params` with every slot zero (the parameters are copied). */
+/** The flat index of the first NaN or ±Inf in `data`, or -1. */
+function firstNonFinite(data: Float32Array): number {
+  for (let e = 0; e < data.length; e++) if (!Number.isFinite(data[e])) return e;
+  return -1;
+}
+
+/**
+ * A fresh state for `params` with every slot zero (the parameters are copied). Parameters must
+ * be finite: a NaN would otherwise ride through every later step.
+ */
 export function initState(kind: OptimizerKind, params: Tree): OptimizerState {
   const [leaves, treedef] = flatten(params);
   const paths = leafPaths(treedef);
   const tensors = leaves.map((leaf, k) => {
     if (!isTensor(leaf)) {
       throw new TypeError(`${kind} init: params leaf ${k} (${paths[k]}) must be a Tensor, got ${describe(leaf)}`);
+    }
+    const bad = firstNonFinite(leaf.data);
+    if (bad >= 0) {
+      throw new RangeError(`${kind} init: params leaf ${k} (${paths[k]}) holds ${leaf.data[bad]} at flat index ${bad}; expected finite numbers`);
     }
     return new Tensor(leaf.data.slice(), leaf.shape);
   });
@@ -51,9 +64,9 @@ export function initState(kind: OptimizerKind, params: Tree): OptimizerState {
   return new OptimizerState(kind, 0, treedef, tensors, slots);
 }
 
-/** The parameter tree of a state. */
+/** The parameter tree of a state, as copies: writing into them cannot change the state. */
 export function paramsOf(state: OptimizerState): Tree<Tensor> {
-  return unflatten(state.treedef, state.params);
+  return unflatten(state.treedef, state.params.map((p) => new Tensor(p.data.slice(), p.shape)));
 }
 
 export function checkState(kind: OptimizerKind, state: unknown): OptimizerState {
@@ -97,24 +110,49 @@ function inputLeaves(kind: OptimizerKind, name: string, input: Tree, state: Opti
   });
 }
 
-/** Finds the first NaN/±Inf among the inputs of a leaf whose kernel flagged one, and throws. */
-function throwNonFinite(kind: OptimizerKind, names: readonly string[], inputs: (Tensor[] | null)[], k: number, paths: string[]): never {
+/** How messages name a state array. */
+const ARRAY_NAMES: Record<string, string> = {
+  m: 'the first moment m',
+  v: 'the second moment v',
+  velocity: 'the velocity',
+};
+
+/**
+ * Throws for a leaf whose kernel flagged a NaN/±Inf: the first one among its inputs, else the
+ * first among the new state arrays and parameters in the arena (finite inputs that overflowed
+ * float32, e.g. v = +Inf, which would freeze the parameter for good).
+ */
+function throwNonFinite(
+  kind: OptimizerKind,
+  names: readonly string[],
+  inputs: (Tensor[] | null)[],
+  leaf: ArenaLeaf,
+  written: readonly string[],
+  paths: string[],
+): never {
+  const k = leaf.index;
   for (let n = 0; n < names.length; n++) {
     const data = inputs[n]?.[k].data;
-    if (!data) continue;
-    for (let e = 0; e < data.length; e++) {
-      if (!Number.isFinite(data[e])) {
-        throw new RangeError(
-          `${kind} update: ${names[n]} leaf ${k} (${paths[k]}) holds ${data[e]} at flat index ${e}; ` +
-            `nothing was updated`,
-        );
-      }
+    const e = data ? firstNonFinite(data) : -1;
+    if (data && e >= 0) {
+      throw new RangeError(
+        `${kind} update: ${names[n]} leaf ${k} (${paths[k]}) holds ${data[e]} at flat index ${e}; ` +
+          `nothing was updated`,
+      );
     }
   }
-  // Finite inputs whose spatial mean overflowed: report that rather than pass it on silently.
-  throw new RangeError(
-    `${kind} update: ${names.join(' or ')} leaf ${k} (${paths[k]}) overflowed float32 in the update; nothing was updated`,
-  );
+  const outputs: [string, number][] = [...written.map((s): [string, number] => [ARRAY_NAMES[s] ?? s, leaf.slots[s]]), ['params', leaf.x]];
+  for (const [what, address] of outputs) {
+    const data = f32(address, leaf.size);
+    const e = firstNonFinite(data);
+    if (e >= 0) {
+      throw new RangeError(
+        `${kind} update: ${what} leaf ${k} (${paths[k]}) would hold ${data[e]} at flat index ${e} ` +
+          `(float32 overflow; a smaller step size or loss scale avoids it); nothing was updated`,
+      );
+    }
+  }
+  throw new RangeError(`${kind} update: ${names.join(' or ')} leaf ${k} (${paths[k]}) overflowed float32 in the update; nothing was updated`);
 }
 
 /**
@@ -150,7 +188,7 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
     }
 
     for (let k = 0; k < count; k++) {
-      if (rule.step(leaves[k])) throwNonFinite(kind, rule.inputs, inputLeavesList, k, leafPaths(state.treedef));
+      if (rule.step(leaves[k])) throwNonFinite(kind, rule.inputs, inputLeavesList, leaves[k], written, leafPaths(state.treedef));
     }
 
     const params = leaves.map((leaf) => new Tensor(copyOut(leaf.x, leaf.size), leaf.shape));
