@@ -1,20 +1,28 @@
 // Checkpoints: an optimizer state as bytes and back, exactly (the floats are copied bit for bit),
 // so a run resumed from the bytes continues as if it had never stopped.
 //
-// Layout (version 1):
+// Layout (version 2):
 //   8 bytes   "AHWSTATE"
 //   u32 LE    format version
 //   u32 LE    header length in bytes
 //   header    UTF-8 JSON { kind, step, treedef, shapes, slots }
 //   padding   zero bytes up to a multiple of 4
 //   floats    float32 little-endian: every leaf's params, then every leaf of each slot in order
+//   u32 LE    CRC-32 of every byte before it
+// deserialize checks the checksum before it trusts anything, then every header field against the
+// floats, so damaged bytes are refused rather than resumed.
+import { crc32 } from '../crc32.js';
 import { Tensor, checkShape, sizeOf, type Shape } from '../tensor.js';
 import { countLeaves, type TreeDef } from '../tree.js';
+import { leafPaths } from './paths.js';
 import { OptimizerState, SLOTS, type OptimizerKind } from './state.js';
 
 const MAGIC = 'AHWSTATE';
-const VERSION = 1;
+const VERSION = 2;
 const PREFIX = MAGIC.length + 8;
+const CHECKSUM_BYTES = 4;
+/** Deeper trees than any model's are refused before recursion could exhaust the stack. */
+const MAX_TREE_DEPTH = 256;
 const LITTLE_ENDIAN_HOST = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
 
 interface Header {
@@ -45,7 +53,7 @@ export function serialize(state: OptimizerState): Uint8Array {
   const dataStart = Math.ceil((PREFIX + headerBytes.length) / 4) * 4;
   const arrays = arraysInOrder(state);
   const floatCount = arrays.reduce((n, a) => n + a.length, 0);
-  const bytes = new Uint8Array(dataStart + floatCount * 4);
+  const bytes = new Uint8Array(dataStart + floatCount * 4 + CHECKSUM_BYTES);
   const view = new DataView(bytes.buffer);
   for (let c = 0; c < MAGIC.length; c++) bytes[c] = MAGIC.charCodeAt(c);
   view.setUint32(MAGIC.length, VERSION, true);
@@ -56,6 +64,7 @@ export function serialize(state: OptimizerState): Uint8Array {
     writeFloats(bytes, view, offset, a);
     offset += a.length * 4;
   }
+  view.setUint32(offset, crc32(bytes.subarray(0, offset)), true);
   return bytes;
 }
 
@@ -78,35 +87,52 @@ function readFloats(bytes: Uint8Array, offset: number, count: number): Float32Ar
   return out;
 }
 
-function invalid(why: string): never {
-  throw new RangeError(`deserialize: not an optimizer state written by serialize (${why})`);
-}
-
-function checkTreeDef(def: unknown): TreeDef {
+function checkTreeDef(def: unknown, invalid: (why: string) => never, depth = 0): TreeDef {
+  if (depth > MAX_TREE_DEPTH) invalid(`tree structure nested deeper than ${MAX_TREE_DEPTH} levels`);
   const d = def as TreeDef;
   if (d === null || typeof d !== 'object') invalid('bad tree structure');
+  const children = () => (d as { children: unknown[] }).children.map((c) => checkTreeDef(c, invalid, depth + 1));
   if (d.kind === 'leaf') return { kind: 'leaf' };
   if (d.kind === 'array' && Array.isArray(d.children)) {
-    return { kind: 'array', children: d.children.map(checkTreeDef) };
+    return { kind: 'array', children: children() };
   }
   if (
     d.kind === 'object' &&
     Array.isArray(d.children) &&
     Array.isArray(d.keys) &&
     d.keys.length === d.children.length &&
-    d.keys.every((k) => typeof k === 'string')
+    d.keys.every((k) => typeof k === 'string') &&
+    new Set(d.keys).size === d.keys.length
   ) {
-    return { kind: 'object', keys: [...d.keys], children: d.children.map(checkTreeDef) };
+    return { kind: 'object', keys: [...d.keys], children: children() };
   }
   return invalid('bad tree structure');
 }
 
-/** The state serialize(state) wrote, with every float bit-identical. */
-export function deserialize(bytes: Uint8Array): OptimizerState {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError('deserialize: expected a Uint8Array from serialize');
+/** The byte length a header needs, or NaN when the header cannot be read. */
+function declaredLength(bytes: Uint8Array, headerLength: number): number {
+  try {
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + headerLength)));
+    const floats = (header.shapes as number[][]).reduce((n, s) => n + sizeOf(s), 0) * (1 + header.slots.length);
+    return Math.ceil((PREFIX + headerLength) / 4) * 4 + floats * 4 + CHECKSUM_BYTES;
+  } catch {
+    return NaN;
   }
-  if (bytes.length < PREFIX) invalid(`only ${bytes.length} bytes`);
+}
+
+/**
+ * The state serialize(state) wrote, with every float bit-identical. `name` (e.g. the file the
+ * bytes came from) is put in every error. Damaged bytes (checksum), unknown versions, headers that
+ * do not match the floats, and NaN/±Inf values throw RangeErrors.
+ */
+export function deserialize(bytes: Uint8Array, name = 'deserialize'): OptimizerState {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`${name}: expected a Uint8Array from serialize`);
+  }
+  const invalid = (why: string): never => {
+    throw new RangeError(`${name}: not an optimizer state written by serialize (${why})`);
+  };
+  if (bytes.length < PREFIX + CHECKSUM_BYTES) invalid(`only ${bytes.length} bytes`);
   for (let c = 0; c < MAGIC.length; c++) {
     if (bytes[c] !== MAGIC.charCodeAt(c)) invalid('wrong magic bytes');
   }
@@ -114,7 +140,13 @@ export function deserialize(bytes: Uint8Array): OptimizerState {
   const version = view.getUint32(MAGIC.length, true);
   if (version !== VERSION) invalid(`format version ${version}, this library reads ${VERSION}`);
   const headerLength = view.getUint32(MAGIC.length + 4, true);
-  if (PREFIX + headerLength > bytes.length) invalid('truncated header');
+  if (PREFIX + headerLength + CHECKSUM_BYTES > bytes.length) invalid(`truncated header: ${bytes.length} bytes, the header alone needs ${PREFIX + headerLength}`);
+  const end = bytes.length - CHECKSUM_BYTES;
+  if (view.getUint32(end, true) !== crc32(bytes.subarray(0, end))) {
+    const needed = declaredLength(bytes, headerLength);
+    if (Number.isFinite(needed) && needed !== bytes.length) invalid(`${bytes.length} bytes where the header needs ${needed}`);
+    invalid('checksum mismatch: the bytes were damaged');
+  }
 
   let header: Header;
   try {
@@ -122,10 +154,11 @@ export function deserialize(bytes: Uint8Array): OptimizerState {
   } catch {
     return invalid('unreadable header');
   }
+  if (header === null || typeof header !== 'object') invalid('unreadable header');
   const { kind, step } = header;
   if (!Object.hasOwn(SLOTS, kind)) invalid(`unknown optimizer '${kind}'`);
   if (!Number.isSafeInteger(step) || step < 0) invalid(`bad step ${step}`);
-  const treedef = checkTreeDef(header.treedef);
+  const treedef = checkTreeDef(header.treedef, invalid);
   if (!Array.isArray(header.shapes) || header.shapes.length !== countLeaves(treedef)) {
     invalid('shapes do not match the tree structure');
   }
@@ -141,16 +174,23 @@ export function deserialize(bytes: Uint8Array): OptimizerState {
   const sizes = shapes.map(sizeOf);
   const leafFloats = sizes.reduce((n, s) => n + s, 0);
   const dataStart = Math.ceil((PREFIX + headerLength) / 4) * 4;
-  const expected = dataStart + leafFloats * (1 + slotNames.length) * 4;
+  const expected = dataStart + leafFloats * (1 + slotNames.length) * 4 + CHECKSUM_BYTES;
   if (bytes.length !== expected) invalid(`${bytes.length} bytes where the header needs ${expected}`);
 
+  const paths = leafPaths(treedef);
   let offset = dataStart;
-  const next = (count: number) => {
-    const a = readFloats(bytes, offset, count);
-    offset += count * 4;
+  const next = (what: string, k: number, nonNegative = false) => {
+    const a = readFloats(bytes, offset, sizes[k]);
+    offset += sizes[k] * 4;
+    for (let e = 0; e < a.length; e++) {
+      if (!Number.isFinite(a[e]) || (nonNegative && a[e] < 0)) {
+        invalid(`${what} leaf ${k} (${paths[k]}) holds ${a[e]} at flat index ${e}, expected a finite number${nonNegative ? ' ≥ 0' : ''}`);
+      }
+    }
     return a;
   };
-  const params = shapes.map((shape, k) => new Tensor(next(sizes[k]), shape));
-  const slots = Object.fromEntries(slotNames.map((s) => [s, sizes.map((n) => next(n))]));
+  const params = shapes.map((shape, k) => new Tensor(next('params', k), shape));
+  // Second moments are averages of squares: a negative one would take a square root of it.
+  const slots = Object.fromEntries(slotNames.map((s) => [s, sizes.map((_, k) => next(s, k, s === 'v'))]));
   return new OptimizerState(kind, step, treedef, params, slots);
 }

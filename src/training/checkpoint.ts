@@ -54,7 +54,7 @@ export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkp
     return bad('unreadable header');
   }
   const config = checkConfig(header.config, `${name}: config`);
-  const optState = deserialize(bytes.subarray(PREFIX + headerLength));
+  const optState = deserialize(bytes.subarray(PREFIX + headerLength), name);
   const { step, epoch, batch, probeKey, initial, epochs, batchLosses, epochSeconds } = header;
   if (!Number.isSafeInteger(step) || step !== optState.step) bad(`step ${step} but the optimizer state is at step ${optState.step}`);
   if (!Number.isSafeInteger(epoch) || !Number.isSafeInteger(batch)) bad('bad epoch or batch');
