@@ -55,8 +55,11 @@ export function unflatten<L = unknown>(def: TreeDef, leafValues: readonly L[]): 
   const rebuild = (d: TreeDef): Tree<L> => {
     if (d.kind === 'leaf') return leafValues[next++];
     if (d.kind === 'array') return d.children.map(rebuild);
+    // Defined, not assigned: assigning '__proto__' would set the prototype and drop the leaf.
     const out: Record<string, Tree<L>> = {};
-    d.keys.forEach((k, i) => (out[k] = rebuild(d.children[i])));
+    d.keys.forEach((k, i) =>
+      Object.defineProperty(out, k, { value: rebuild(d.children[i]), enumerable: true, writable: true, configurable: true }),
+    );
     return out;
   };
   return rebuild(def);

@@ -45,3 +45,19 @@ test('tensor() validates data and shape', () => {
   assert.throws(() => zeros([2, -1]), /non-negative integers/);
   assert.throws(() => zeros([2]).item(), /exactly one element/);
 });
+
+test("any own key round-trips, '__proto__' included: unflatten never sets a prototype", () => {
+  const w = tensor([1, 2]);
+  const b = tensor([3]);
+  const params: Record<string, unknown> = { b };
+  Object.defineProperty(params, '__proto__', { value: { w }, enumerable: true, writable: true, configurable: true });
+  const [leaves, def] = tree.flatten(params);
+  assert.deepEqual(leaves, [w, b]);
+  const back = tree.unflatten(def, leaves) as Record<string, any>;
+  assert.equal(Object.getPrototypeOf(back), Object.prototype, 'the prototype is untouched');
+  assert.deepEqual(Object.keys(back).sort(), ['__proto__', 'b']);
+  assert.equal(Object.getOwnPropertyDescriptor(back, '__proto__')?.value.w, w);
+  assert.equal(back.b, b);
+  const mapped = tree.map((t: Tensor) => t, params) as Record<string, any>;
+  assert.ok(Object.hasOwn(mapped, '__proto__') && Object.getPrototypeOf(mapped) === Object.prototype);
+});
