@@ -5,3 +5,4 @@ export * from './random/index'; // threefry2x32, JAX's random bits, uniform, nor
 export * from './matmul/index'; // dense matmul A·B, Aᵀ·B, A·Bᵀ (+ bias), SIMD and scalar paths
 export * from './ops/index'; // elementwise ops and reductions with their derivative rules
 export * from './optim/index'; // fused optimizer steps
+export * from './conv/index'; // convolution (im2col + matmul) and pooling, with their transposes

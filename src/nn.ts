@@ -1,4 +1,5 @@
-// `nn`, like jax.nn: activations and the (log-)softmax family. logSoftmax, softmax and logsumexp
+// `nn`, like jax.nn: activations, the (log-)softmax family, dense layers, 2-D convolution and
+// pooling. logSoftmax, softmax and logsumexp
 // are compositions of np ops, as in JAX (with the max shift under stopGradient), so their exact
 // second derivatives come from the primitives' rules.
 import type { Tensor } from './tensor.js';
@@ -9,6 +10,9 @@ import * as linear from './ops/linear.js';
 import * as binary from './ops/binary.js';
 import { max } from './ops/max.js';
 import { dense as denseOp } from './ops/matmul.js';
+import { conv2d as convOp } from './ops/conv.js';
+import * as pool from './ops/pool.js';
+import type { WindowOptions } from './ops/window.js';
 import type { ArrayOrScalar } from './np.js';
 
 type Axis = number | readonly number[];
@@ -65,3 +69,29 @@ export const standardize = (x: Tensor, axis: Axis = -1, epsilon = 1e-5): Tensor 
 /** A dense layer y = x·w + b in one fused kernel (what stax.Dense uses). */
 export const dense = (x: Tensor, w: Tensor, b?: Tensor): Tensor =>
   run(() => denseOp(lift(x, 'dense'), lift(w, 'dense'), b === undefined ? null : lift(b, 'dense')));
+
+export type { Padding, WindowOptions } from './ops/window.js';
+
+/**
+ * 2-D convolution as JAX's lax.conv_general_dilated(x, kernel, strides, padding) with dimension
+ * numbers ('NHWC', 'HWIO', 'NHWC'): x [batch, height, width, in], kernel [kH, kW, in, out],
+ * result [batch, outH, outW, out]. `strides` (default [1, 1]) and `padding` ('VALID' default,
+ * 'SAME' or [[top, bottom], [left, right]]).
+ */
+export const conv2d = (x: Tensor, kernel: Tensor, options?: WindowOptions): Tensor =>
+  run(() => convOp(lift(x, 'conv2d'), lift(kernel, 'conv2d'), options));
+
+/** Window shape [height, width] (or one number for both) of a pooling. */
+export type PoolWindow = number | readonly [number, number];
+
+/** Max pooling over NHWC windows (stax's MaxPool); derivatives go to each window's first maximum. */
+export const maxPool = (x: Tensor, window: PoolWindow, options?: WindowOptions): Tensor =>
+  run(() => pool.maxPool(lift(x, 'maxPool'), window, options));
+
+/** Average pooling: each window's sum divided by its count of non-padding elements (stax's AvgPool). */
+export const avgPool = (x: Tensor, window: PoolWindow, options?: WindowOptions): Tensor =>
+  run(() => pool.avgPool(lift(x, 'avgPool'), window, options));
+
+/** Sum pooling over NHWC windows (stax's SumPool). */
+export const sumPool = (x: Tensor, window: PoolWindow, options?: WindowOptions): Tensor =>
+  run(() => pool.sumPool(lift(x, 'sumPool'), window, options));

@@ -9,7 +9,8 @@ import { broadcastInto, keepDimsShape, normalizeAxes, sumAxesInto } from './axes
 
 type Apply = (src: number, dst: number, accumulate: boolean) => void;
 
-function linearOp(x: Tracer, shape: Shape, apply: Apply, applyTransposed: Apply): Tracer {
+/** A linear op y = L x of output `shape`: `apply` computes L, `applyTransposed` adds Lᵀ into dst. */
+export function linearOp(x: Tracer, shape: Shape, apply: Apply, applyTransposed: Apply): Tracer {
   const t = x.trace;
   const y = t.value(shape, x.dep);
   apply(x.primal, y.primal, false);

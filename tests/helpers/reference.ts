@@ -175,3 +175,88 @@ export function standardize(x: Ref, axis: Axis = -1, epsilon = 1e-5): Ref {
   const centered = subtract(x, mean(x, axis, true));
   return divide(centered, sqrt(add(mean(square(centered), axis, true), epsilon)));
 }
+
+// ---- sliding windows on NHWC (JAX's conventions, written out directly) ----------------------
+
+type Padding = 'VALID' | 'SAME' | [[number, number], [number, number]];
+interface WindowOpts {
+  strides?: number | [number, number];
+  padding?: Padding;
+}
+
+/** [outSize, padBefore] of one spatial axis, from XLA's padding rules. */
+function axisWindow(size: number, k: number, s: number, padding: Padding, axis: number): [number, number] {
+  if (padding === 'SAME') {
+    const out = Math.ceil(size / s);
+    const total = Math.max((out - 1) * s + k - size, 0);
+    return [out, Math.floor(total / 2)];
+  }
+  const [lo, hi] = padding === 'VALID' ? [0, 0] : padding[axis];
+  return [Math.floor((size + lo + hi - k) / s) + 1, lo];
+}
+
+/**
+ * Calls visit(outIndex, inIndex | -1 for padding, windowPosition) for every output pixel and
+ * channel c of `channels` and every window position, in row-major order.
+ */
+function slide(
+  shape: readonly number[], kh: number, kw: number, opts: WindowOpts,
+  visit: (n: number, oy: number, ox: number, dy: number, dx: number, inPixel: number) => void,
+): [number, number] {
+  const [N, H, W] = shape;
+  const [sh, sw] = typeof opts.strides === 'number' ? [opts.strides, opts.strides] : (opts.strides ?? [1, 1]);
+  const padding = opts.padding ?? 'VALID';
+  const [OH, pt] = axisWindow(H, kh, sh, padding, 0);
+  const [OW, pl] = axisWindow(W, kw, sw, padding, 1);
+  for (let n = 0; n < N; n++)
+    for (let oy = 0; oy < OH; oy++)
+      for (let ox = 0; ox < OW; ox++)
+        for (let dy = 0; dy < kh; dy++)
+          for (let dx = 0; dx < kw; dx++) {
+            const iy = oy * sh - pt + dy;
+            const ix = ox * sw - pl + dx;
+            visit(n, oy, ox, dy, dx, iy < 0 || iy >= H || ix < 0 || ix >= W ? -1 : (n * H + iy) * W + ix);
+          }
+  return [OH, OW];
+}
+
+function outShape(shape: readonly number[], kh: number, kw: number, opts: WindowOpts): [number, number] {
+  return slide([0, ...shape.slice(1)], kh, kw, opts, () => {});
+}
+
+export function conv2d(x: Ref, k: Ref, opts: WindowOpts = {}): Ref {
+  const [N, , , C] = x.shape;
+  const [kh, kw, , O] = k.shape;
+  const [OH, OW] = outShape(x.shape, kh, kw, opts);
+  const out = new Float64Array(N * OH * OW * O);
+  slide(x.shape, kh, kw, opts, (n, oy, ox, dy, dx, pixel) => {
+    if (pixel < 0) return;
+    const o0 = ((n * OH + oy) * OW + ox) * O;
+    for (let c = 0; c < C; c++)
+      for (let o = 0; o < O; o++) out[o0 + o] += x.data[pixel * C + c] * k.data[((dy * kw + dx) * C + c) * O + o];
+  });
+  return new Ref([N, OH, OW, O], out);
+}
+
+function pool(x: Ref, window: number | [number, number], opts: WindowOpts, kind: 'max' | 'sum' | 'avg'): Ref {
+  const [kh, kw] = typeof window === 'number' ? [window, window] : window;
+  const [N, , , C] = x.shape;
+  const [OH, OW] = outShape(x.shape, kh, kw, opts);
+  const out = new Float64Array(N * OH * OW * C).fill(kind === 'max' ? -Infinity : 0);
+  const count = new Float64Array(N * OH * OW);
+  slide(x.shape, kh, kw, opts, (n, oy, ox, _dy, _dx, pixel) => {
+    if (pixel < 0) return;
+    const o = (n * OH + oy) * OW + ox;
+    count[o]++;
+    for (let c = 0; c < C; c++) {
+      const v = x.data[pixel * C + c];
+      out[o * C + c] = kind === 'max' ? Math.max(out[o * C + c], v) : out[o * C + c] + v;
+    }
+  });
+  if (kind === 'avg') out.forEach((v, i) => (out[i] = v / count[Math.floor(i / C)]));
+  return new Ref([N, OH, OW, C], out);
+}
+
+export const maxPool = (x: Ref, window: number | [number, number], opts: WindowOpts = {}) => pool(x, window, opts, 'max');
+export const sumPool = (x: Ref, window: number | [number, number], opts: WindowOpts = {}) => pool(x, window, opts, 'sum');
+export const avgPool = (x: Ref, window: number | [number, number], opts: WindowOpts = {}) => pool(x, window, opts, 'avg');
