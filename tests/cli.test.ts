@@ -35,7 +35,7 @@ test('train writes a run file with its config, per-epoch metrics and params hash
   const record = JSON.parse(readFileSync(full, 'utf8'));
   assert.deepEqual(record.config, {
     optimizer: 'adahessian', epochs: 2, batchSize: 128, hidden: [32], lr: 0.15, eps: 1e-4,
-    spatialAverage: 'inputs', samples: 2, hessianEvery: 2, seed: 3, data: 'embedded', limit: 600,
+    spatialAverage: 'inputs', samples: 2, hessianEvery: 2, seed: 3, data: 'mnist', limit: 600,
   });
   assert.equal(record.steps, 10);
   assert.equal(record.batchLosses.length, 10);
@@ -144,7 +144,7 @@ test('bad command lines exit 2 with a message and the usage on stderr', () => {
     [['train', '--spatial-average', 'inputs'], /--spatial-average does not apply to --optimizer adam/],
     [['train', '--optimizer', 'adahessian', '--spatial-average', 'rows'], /--spatial-average must be one of last, conv, none, inputs/],
     [['train', '--optimizer', 'adahessian', '--samples', '1.5'], /--samples must be an integer ≥ 1/],
-    [['train', '--data', 'mnist.zip'], /--data must be 'embedded' or 'idx:<dir>'/],
+    [['train', '--data', 'mnist.zip'], /--data must be 'mnist' or 'idx:<dir>'/],
     [['train', '--lr=-1'], /--lr must be a finite number ≥ 0, got '-1'/],
     [['train', '--lr', 'fast'], /--lr must be a finite number ≥ 0, got 'fast'/],
     [['train', '--checkpoint-every', '0'], /--checkpoint-every must be an integer ≥ 1/],

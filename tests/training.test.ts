@@ -96,7 +96,7 @@ test('paramsSha256 hashes the little-endian float32 leaves in flatten order (kno
 });
 
 test("Trainer = the seed's loop written out by hand (AdaHessian, Hessian every other step; Adam)", () => {
-  const data = loadData('embedded', 300);
+  const data = loadData('mnist', 300);
   for (const config of [small('adahessian', { hessianEvery: 2, samples: 2 }), small('adam')]) {
     const trainer = new Trainer(config, data);
     while (!trainer.done) trainer.step();
@@ -152,7 +152,7 @@ test("Trainer = the seed's loop written out by hand (AdaHessian, Hessian every o
 });
 
 test('a checkpoint taken mid-epoch resumes to the same params, bit for bit, and the same history', () => {
-  const data = loadData('embedded', 300);
+  const data = loadData('mnist', 300);
   const config = small('adahessian', { hessianEvery: 3 });
   const uninterrupted = new Trainer(config, data);
   while (!uninterrupted.done) uninterrupted.step();
@@ -180,7 +180,7 @@ test('a checkpoint taken mid-epoch resumes to the same params, bit for bit, and 
   assert.throws(() => decodeCheckpoint(bytes.subarray(0, 30), 'x.ckpt'), /x\.ckpt: not a checkpoint .*truncated header/);
   assert.throws(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 4)), /^RangeError: checkpoint: .*bytes where the header needs/);
   // a checkpoint of another data set size does not fit this run
-  assert.throws(() => new Trainer(config, loadData('embedded', 200), restored.state), /cannot resume at step 7/);
+  assert.throws(() => new Trainer(config, loadData('mnist', 200), restored.state), /cannot resume at step 7/);
 });
 
 test('checkConfig names the bad field and what was expected', () => {
@@ -192,7 +192,7 @@ test('checkConfig names the bad field and what was expected', () => {
     [{ ...good, hidden: [32, -1] }, /hidden\[1\] must be a positive integer/],
     [{ ...good, lr: Infinity }, /lr must be a finite number ≥ 0/],
     [{ ...good, spatialAverage: 'rows' }, /spatialAverage must be one of last, conv, none, inputs/],
-    [{ ...good, data: 'http://x' }, /data must be 'embedded' or 'idx:<dir>'/],
+    [{ ...good, data: 'http://x' }, /data must be 'mnist' or 'idx:<dir>'/],
     [{ ...good, seed: -1 }, /seed must be an integer in \[0, 2\^32\)/],
     [{ ...defaultConfig('sgd'), eps: 1e-8 }, /'eps' does not apply to optimizer sgd/],
     [(({ samples, ...rest }) => rest)(good), /missing 'samples'/],
@@ -215,7 +215,7 @@ function assertWellFormed(xml: string): void {
 }
 
 test('learning curves: a well-formed SVG with both runs, and the summary table', () => {
-  const data = loadData('embedded', 200);
+  const data = loadData('mnist', 200);
   const records = (['adam', 'adahessian'] as const).map((optimizer) => {
     const trainer = new Trainer(small(optimizer, { limit: 200 }), data);
     while (!trainer.done) trainer.step();

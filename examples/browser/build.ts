@@ -1,14 +1,14 @@
 // Builds the demo into examples/browser/dist/: the page and its worker bundled by esbuild (which
 // resolves `adahessian-wasm` through package.json "exports" to dist/, as in a user's project; the
 // wasm is inlined in the package, so there is nothing to configure), index.html, and the digits
-// file the worker fetches (written from `mnist()` in Node, see digits-file.ts).
+// file the worker fetches (the demo's subset of `mnist()` in Node, see digits-file.ts).
 //
 //   npm run build:demo        (after npm run build, which makes the package's dist/)
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { encodeDigits } from './digits-file.js';
+import { demoDigits, encodeDigits } from './digits-file.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -51,7 +51,7 @@ export async function buildDemo(outdir = DEMO_DIST): Promise<DemoBuild> {
 
   // The digits, from the package's Node-only datasets entry (never bundled into the page).
   const { mnist } = await import('adahessian-wasm/datasets');
-  writeFileSync(join(outdir, 'mnist-digits.bin'), encodeDigits(mnist()));
+  writeFileSync(join(outdir, 'mnist-digits.bin'), encodeDigits(demoDigits(mnist())));
   return { outdir, staleDist };
 }
 

@@ -21,7 +21,7 @@ export interface DemoConfig {
   hidden: number[];
   batchSize: number;
   epochs: number;
-  /** Train on the first `limit` training digits only (null: all 8,000). */
+  /** Train on the first `limit` training digits only (null: all 8,000 of the demo's digits file). */
   limit: number | null;
   /** random.key(seed) initialises the model, orders the batches and draws the probes, as the CLI does. */
   seed: number;

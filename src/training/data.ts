@@ -6,11 +6,12 @@ import { mnist, loadIdx, type Dataset } from '../datasets/index.js';
 import * as random from '../random.js';
 import type { Key } from '../random.js';
 import { Tensor } from '../tensor.js';
+import { DATA_SPECS, isDataSpec } from './config.js';
 
-/** Loads `spec` ('embedded' or 'idx:<dir>'), keeping the first `limit` training examples if given. */
+/** Loads `spec` ('mnist' or 'idx:<dir>'), keeping the first `limit` training examples if given. */
 export function loadData(spec: string, limit: number | null): Dataset {
-  const full = spec === 'embedded' ? mnist() : spec.startsWith('idx:') ? loadIdx(spec.slice(4)) : null;
-  if (!full) throw new RangeError(`data must be 'embedded' or 'idx:<dir>', got '${spec}'`);
+  if (!isDataSpec(spec)) throw new RangeError(`data must be ${DATA_SPECS}, got '${spec}'`);
+  const full = spec === 'mnist' ? mnist() : loadIdx(spec.slice('idx:'.length));
   const n = full.trainImages.shape[0];
   if (limit === null || limit >= n) return full;
   return {
