@@ -4,8 +4,10 @@
 // geometry (never on the machine), so the kernel gradient, which sums block by block, always
 // rounds the same way.
 import { Window, outputRows, patchSize } from './window';
-import { matmulPackBytes } from '../matmul/simd';
+import { CONV_SCALAR } from './flags';
 import { TRANS_A, TRANS_B } from '../matmul/flags';
+import { matmul, matmulPackBytes } from '../matmul/simd';
+import { matmulScalar } from '../matmul/scalar';
 
 const BLOCK_FLOATS = 65536;
 
@@ -19,7 +21,8 @@ export function blockRows(g: Window): i32 {
  * Bytes of scratch the convolution kernels need for geometry g: one block of patches, then the
  * largest matmul scratch of the three GEMMs. Returns -1 when that exceeds 2 GiB.
  */
-export function convScratchBytes(g: Window): i32 {
+export function convScratchBytes(geometry: usize): i32 {
+  const g = changetype<Window>(geometry);
   const rows = blockRows(g);
   const k = patchSize(g);
   const o = g.outC;
@@ -35,4 +38,19 @@ export function convScratchBytes(g: Window): i32 {
 // @ts-ignore: decorator
 @inline export function packAfterPatches(scratch: usize, g: Window): usize {
   return scratch + ((<usize>blockRows(g) * patchSize(g)) << 2);
+}
+
+/** Address of GEMM row r of a [rows, width] matrix at p. */
+// @ts-ignore: decorator
+@inline export function rowAt(p: usize, r: i32, width: i32): usize {
+  return p + ((<usize>r * width) << 2);
+}
+
+/** The matmul (flags.ts of assembly/matmul) on the SIMD or, with CONV_SCALAR, the scalar kernel. */
+// @ts-ignore: decorator
+@inline export function gemm(
+  convFlags: i32, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, pack: usize,
+): void {
+  if (convFlags & CONV_SCALAR) matmulScalar(a, b, c, m, k, n, flags, 0, pack);
+  else matmul(a, b, c, m, k, n, flags, 0, pack);
 }

@@ -3,31 +3,23 @@
 // of output rows is im2col'd into the scratch and multiplied by the matmul kernel, so every
 // element follows the matmul's summation order over q = (dy, dx, c), whatever the block size.
 import { Window, outputRows, patchSize } from './window';
-import { blockRows, packAfterPatches } from './blocks';
+import { blockRows, gemm, packAfterPatches, rowAt } from './blocks';
 import { im2colRows } from './im2col';
-import { CONV_ACCUMULATE, CONV_SCALAR } from './flags';
+import { CONV_ACCUMULATE } from './flags';
 import { ACCUMULATE } from '../matmul/flags';
-import { matmul } from '../matmul/simd';
-import { matmulScalar } from '../matmul/scalar';
 
 /**
  * y (+)= conv(x, kernel): x [batch, inH, inW, inC], kernel [kH, kW, inC, outC], y [batch, outH,
- * outW, outC]. `g` points at the Window; scratch holds convScratchBytes(g) bytes.
+ * outW, outC]; `geometry` points at the Window, scratch holds convScratchBytes bytes.
  */
 export function conv2d(x: usize, kernel: usize, y: usize, geometry: usize, flags: i32, scratch: usize): void {
   const g = changetype<Window>(geometry);
   const total = outputRows(g);
   const block = blockRows(g);
-  const k = patchSize(g);
-  const o = g.outC;
-  const pack = packAfterPatches(scratch, g);
-  const mmFlags = flags & CONV_ACCUMULATE ? ACCUMULATE : 0;
-  const scalar = (flags & CONV_SCALAR) != 0;
   for (let r0 = 0; r0 < total; r0 += block) {
     const rows = min(block, total - r0);
     im2colRows(x, g, r0, rows, scratch);
-    const yBlock = y + ((<usize>r0 * o) << 2);
-    if (scalar) matmulScalar(scratch, kernel, yBlock, rows, k, o, mmFlags, 0, pack);
-    else matmul(scratch, kernel, yBlock, rows, k, o, mmFlags, 0, pack);
+    const mm = flags & CONV_ACCUMULATE ? ACCUMULATE : 0;
+    gemm(flags, scratch, kernel, rowAt(y, r0, g.outC), rows, patchSize(g), g.outC, mm, packAfterPatches(scratch, g));
   }
 }

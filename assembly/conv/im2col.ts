@@ -2,42 +2,26 @@
 // input values under its window in (dy, dx, c) order and +0 where the window lies on padding.
 // In NHWC the values of one window row (fixed dy, kW columns × inC channels) are contiguous in x,
 // so each is one block copy.
-import { Window, endInside, firstInside } from './window';
+import { Window, advance, dxHi, dxLo, dyHi, dyLo, inputIndex, seek } from './window';
 
 /** Writes patch rows row0 .. row0+rows-1 (rows × patchSize floats) to dst. */
 export function im2colRows(x: usize, g: Window, row0: i32, rows: i32, dst: usize): void {
-  const c = g.inC;
-  const rowBytes = <usize>(g.kW * c) << 2;
-  const pixelBytes = <usize>c << 2;
-  let ox = row0 % g.outW;
-  let oy = (row0 / g.outW) % g.outH;
-  let n = row0 / (g.outW * g.outH);
+  const rowBytes = <usize>(g.kW * g.inC) << 2;
+  const pixelBytes = <usize>g.inC << 2;
+  seek(g, row0);
   for (let r = 0; r < rows; r++) {
-    const iy0 = oy * g.strideH - g.padTop;
-    const ix0 = ox * g.strideW - g.padLeft;
-    const dxLo = min(firstInside(ix0), g.kW);
-    const dxHi = max(endInside(ix0, g.kW, g.inW), dxLo);
-    const image = x + (<usize>n * g.inH * g.inW << 2) * c;
+    const before = <usize>dxLo * pixelBytes;
+    const inside = <usize>(dxHi - dxLo) * pixelBytes;
     for (let dy = 0; dy < g.kH; dy++) {
-      const iy = iy0 + dy;
-      if (iy < 0 || iy >= g.inH || dxHi == dxLo) {
+      if (dy < dyLo || dy >= dyHi || inside == 0) {
         memory.fill(dst, 0, rowBytes);
       } else {
-        const before = <usize>dxLo * pixelBytes;
-        const inside = <usize>(dxHi - dxLo) * pixelBytes;
         if (before) memory.fill(dst, 0, before);
-        memory.copy(dst + before, image + (<usize>(iy * g.inW + ix0 + dxLo) * pixelBytes), inside);
+        memory.copy(dst + before, x + (<usize>inputIndex(g, dy, dxLo) << 2), inside);
         if (before + inside < rowBytes) memory.fill(dst + before + inside, 0, rowBytes - before - inside);
       }
       dst += rowBytes;
     }
-    // next output position, row-major
-    if (++ox == g.outW) {
-      ox = 0;
-      if (++oy == g.outH) {
-        oy = 0;
-        n++;
-      }
-    }
+    advance(g);
   }
 }

@@ -5,69 +5,59 @@
 // a NaN anywhere in the window makes the output NaN (the first NaN), as in JAX. A window entirely
 // on padding gives -Infinity and index -1 (no derivative).
 // The f32x4 body selects lane by lane with the same comparisons as the scalar tail: same bits.
-import { Window, endInside, firstInside } from './window';
+import { Window, advance, dxHi, dxLo, dyHi, dyLo, inputIndex, insideCount, outputRows, seek } from './window';
 
 /** y = maxPool(x); argmax[i] = flat index into x of y[i]'s element (i32), or -1. */
 export function maxPool(x: usize, y: usize, argmax: usize, geometry: usize): void {
   const g = changetype<Window>(geometry);
   const c = g.inC;
-  const pixelBytes = <usize>c << 2;
+  const total = outputRows(g);
   const lanes = i32x4(0, 1, 2, 3);
-  for (let n = 0; n < g.batch; n++) {
-    const imageIndex = n * g.inH * g.inW;
-    for (let oy = 0; oy < g.outH; oy++) {
-      const iy0 = oy * g.strideH - g.padTop;
-      const dyLo = firstInside(iy0);
-      const dyHi = endInside(iy0, g.kH, g.inH);
-      for (let ox = 0; ox < g.outW; ox++) {
-        const ix0 = ox * g.strideW - g.padLeft;
-        const dxLo = firstInside(ix0);
-        const dxHi = endInside(ix0, g.kW, g.inW);
-        if (dyHi <= dyLo || dxHi <= dxLo) {
-          for (let i = 0; i < c; i++) {
-            store<f32>(y + (<usize>i << 2), -Infinity);
-            store<i32>(argmax + (<usize>i << 2), -1);
-          }
-        } else {
-          // flat index of channel 0 at the window's first non-padding position
-          const first = (imageIndex + (iy0 + dyLo) * g.inW + ix0 + dxLo) * c;
-          let i = 0;
-          for (; i + 4 <= c; i += 4) {
-            let best = v128.load(x + (<usize>(first + i) << 2));
-            let at = i32x4.add(i32x4.splat(first + i), lanes);
-            for (let dy = dyLo; dy < dyHi; dy++) {
-              for (let dx = dxLo; dx < dxHi; dx++) {
-                const index = (imageIndex + (iy0 + dy) * g.inW + ix0 + dx) * c + i;
-                const v = v128.load(x + (<usize>index << 2));
-                // v > best, or v is NaN while best is not
-                const take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
-                best = v128.bitselect(v, best, take);
-                at = v128.bitselect(i32x4.add(i32x4.splat(index), lanes), at, take);
-              }
-            }
-            v128.store(y + (<usize>i << 2), best);
-            v128.store(argmax + (<usize>i << 2), at);
-          }
-          for (; i < c; i++) {
-            let best = load<f32>(x + (<usize>(first + i) << 2));
-            let at = first + i;
-            for (let dy = dyLo; dy < dyHi; dy++) {
-              for (let dx = dxLo; dx < dxHi; dx++) {
-                const index = (imageIndex + (iy0 + dy) * g.inW + ix0 + dx) * c + i;
-                const v = load<f32>(x + (<usize>index << 2));
-                if (v > best || (v != v && best == best)) {
-                  best = v;
-                  at = index;
-                }
-              }
-            }
-            store<f32>(y + (<usize>i << 2), best);
-            store<i32>(argmax + (<usize>i << 2), at);
+  seek(g, 0);
+  for (let r = 0; r < total; r++) {
+    if (insideCount() == 0) {
+      for (let i = 0; i < c; i++) {
+        store<f32>(y + (<usize>i << 2), -Infinity);
+        store<i32>(argmax + (<usize>i << 2), -1);
+      }
+    } else {
+      const first = inputIndex(g, dyLo, dxLo);
+      let i = 0;
+      for (; i + 4 <= c; i += 4) {
+        let best = v128.load(x + (<usize>(first + i) << 2));
+        let at = i32x4.add(i32x4.splat(first + i), lanes);
+        for (let dy = dyLo; dy < dyHi; dy++) {
+          for (let dx = dxLo; dx < dxHi; dx++) {
+            const index = inputIndex(g, dy, dx) + i;
+            const v = v128.load(x + (<usize>index << 2));
+            // v > best, or v is NaN while best is not
+            const take = v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+            best = v128.bitselect(v, best, take);
+            at = v128.bitselect(i32x4.add(i32x4.splat(index), lanes), at, take);
           }
         }
-        y += pixelBytes;
-        argmax += pixelBytes;
+        v128.store(y + (<usize>i << 2), best);
+        v128.store(argmax + (<usize>i << 2), at);
+      }
+      for (; i < c; i++) {
+        let best = load<f32>(x + (<usize>(first + i) << 2));
+        let at = first + i;
+        for (let dy = dyLo; dy < dyHi; dy++) {
+          for (let dx = dxLo; dx < dxHi; dx++) {
+            const index = inputIndex(g, dy, dx) + i;
+            const v = load<f32>(x + (<usize>index << 2));
+            if (v > best || (v != v && best == best)) {
+              best = v;
+              at = index;
+            }
+          }
+        }
+        store<f32>(y + (<usize>i << 2), best);
+        store<i32>(argmax + (<usize>i << 2), at);
       }
     }
+    y += <usize>c << 2;
+    argmax += <usize>c << 2;
+    advance(g);
   }
 }
