@@ -11,6 +11,8 @@ import { glorotNormal, normalInit } from './stax/initializers.js';
 export type { Params, InitFun, ApplyFun, Layer } from './stax/layer.js';
 export { glorotNormal, normalInit, zeros, ones, type Initializer } from './stax/initializers.js';
 export { BatchNorm, type BatchNormOptions } from './stax/batchnorm.js';
+export { Conv } from './stax/conv.js';
+export { MaxPool, AvgPool, SumPool } from './stax/pool.js';
 
 /** A dense layer: W [in, out] (glorot normal), b [out] (normal, stddev 1e-2); y = x·W + b. */
 export function Dense(outDim: number): Layer {
