@@ -34,7 +34,7 @@ test('train writes a run file with its config, per-epoch metrics and params hash
   assert.equal(fullRun.code, 0, fullRun.stderr);
   const record = JSON.parse(readFileSync(full, 'utf8'));
   assert.deepEqual(record.config, {
-    optimizer: 'adahessian', epochs: 2, batchSize: 128, hidden: [32], lr: 0.15, eps: 1e-4,
+    optimizer: 'adahessian', model: 'mlp', epochs: 2, batchSize: 128, hidden: [32], lr: 0.15, eps: 1e-4,
     spatialAverage: 'inputs', samples: 2, hessianEvery: 2, seed: 3, data: 'mnist', limit: 600,
   });
   assert.equal(record.steps, 10);
@@ -92,6 +92,24 @@ test('adam and sgd train; the same flags give the same hash, another seed anothe
   assert.equal(JSON.parse(readFileSync(join(dir, 'sgd.json'), 'utf8')).config.lr, 0.05);
 });
 
+test('--model cnn trains the CNN with AdaHessian (conv averaging): run file, SVG, and verify reproduces its hash', () => {
+  const out = join(dir, 'cnn.json');
+  const r = cli('train', '--model', 'cnn', '--optimizer', 'adahessian', '--epochs', '1', '--limit', '256', '--seed', '4', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  const record = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(record.config.model, 'cnn');
+  assert.equal(record.config.spatialAverage, 'conv');
+  assert.ok(!('hidden' in record.config), 'hidden does not apply to the CNN');
+  // Conv 3×3×1×32 + b, Conv 3×3×32×64 + b, Dense 1600×10 + b
+  assert.equal(record.parameterCount, 9 * 32 + 32 + 9 * 32 * 64 + 64 + 1600 * 10 + 10);
+  assert.equal(record.steps, 2);
+  assert.equal(hashIn(r.stdout, /params sha256/), record.paramsSha256);
+  assert.ok(existsSync(join(dir, 'cnn.svg')));
+  const again = cli('verify', out);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(hashIn(again.stdout, /rerun {4}sha256/), record.paramsSha256);
+});
+
 test('--data idx:<dir> trains on IDX files (Debian\'s Fashion-MNIST)', () => {
   const out = join(dir, 'fashion.json');
   const r = cli('train', '--data', 'idx:/usr/share/datasets/fashion-mnist', '--hidden', '8', '--epochs', '1', '--limit', '256', '--out', out);
@@ -144,6 +162,8 @@ test('bad command lines exit 2 with a message and the usage on stderr', () => {
     [['train', '--spatial-average', 'inputs'], /--spatial-average does not apply to --optimizer adam/],
     [['train', '--optimizer', 'adahessian', '--spatial-average', 'rows'], /--spatial-average must be one of last, conv, none, inputs/],
     [['train', '--optimizer', 'adahessian', '--samples', '1.5'], /--samples must be an integer ≥ 1/],
+    [['train', '--model', 'rnn'], /--model must be one of mlp, cnn, got 'rnn'/],
+    [['train', '--model', 'cnn', '--hidden', '8'], /--hidden does not apply to --model cnn/],
     [['train', '--data', 'mnist.zip'], /--data must be 'mnist' or 'idx:<dir>'/],
     [['train', '--lr=-1'], /--lr must be a finite number ≥ 0, got '-1'/],
     [['train', '--lr', 'fast'], /--lr must be a finite number ≥ 0, got 'fast'/],

@@ -196,8 +196,15 @@ test('checkConfig names the bad field and what was expected', () => {
     [{ ...good, seed: -1 }, /seed must be an integer in \[0, 2\^32\)/],
     [{ ...defaultConfig('sgd'), eps: 1e-8 }, /'eps' does not apply to optimizer sgd/],
     [(({ samples, ...rest }) => rest)(good), /missing 'samples'/],
+    [{ ...good, model: 'rnn' }, /model must be one of mlp, cnn, got "rnn"/],
+    [{ ...defaultConfig('adam', 'cnn'), hidden: [8] }, /'hidden' does not apply to optimizer adam with model cnn/],
   ];
   for (const [config, message] of bad) assert.throws(() => checkConfig(config), message);
+  // a CNN's AdaHessian averages over each kernel window; run files without a model are MLPs
+  const cnn = defaultConfig('adahessian', 'cnn');
+  assert.deepEqual([cnn.model, cnn.spatialAverage, 'hidden' in cnn], ['cnn', 'conv', false]);
+  assert.deepEqual(checkConfig(cnn), cnn);
+  assert.deepEqual(checkConfig((({ model, ...rest }) => rest)(good)), good);
 });
 
 /** Every tag closed in order, every attribute quoted: enough to know an SVG viewer can parse it. */

@@ -2,7 +2,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readCheckpoint } from '../training/checkpoint.js';
-import { defaultConfig, type TrainConfig } from '../training/config.js';
+import type { TrainConfig } from '../training/config.js';
 import { loadData } from '../training/data.js';
 import { learningCurvesSvg } from '../training/plot.js';
 import { readRunRecord, recordOf, writeRunRecord, type RunRecord } from '../training/record.js';
@@ -11,10 +11,10 @@ import { Trainer, type TrainingState } from '../training/trainer.js';
 import {
   COMPARE_OPTIONS,
   TRAIN_OPTIONS,
-  applyRunFlags,
   configFlagsGiven,
   integerFlag,
   parseFlags,
+  runConfigFromFlags,
   trainConfigFromFlags,
 } from './flags.js';
 import { makeProgress } from './progress.js';
@@ -107,7 +107,7 @@ export function compare(args: string[], io: Io = processIo): number {
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
   const dir = values['out-dir'] ?? 'runs';
   const records = (['adam', 'adahessian'] as const).map((optimizer) => {
-    const config = applyRunFlags(defaultConfig(optimizer), values);
+    const config = runConfigFromFlags(optimizer, values);
     const record = trainRun(io, `${name}-${optimizer}`, config);
     writeRunRecord(join(dir, `${record.name}.json`), record);
     return record;

@@ -2,12 +2,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   DATA_SPECS,
+  MODELS,
   OPTIMIZERS,
   SPATIAL_AVERAGES,
   checkConfig,
   configKeys,
   defaultConfig,
   isDataSpec,
+  type ModelName,
   type OptimizerName,
   type TrainConfig,
 } from '../training/config.js';
@@ -17,6 +19,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The flags that set the model, data and training (shared by train and compare). */
 const RUN_OPTIONS: Options = {
+  model: { type: 'string' },
   epochs: { type: 'string' },
   'batch-size': { type: 'string' },
   hidden: { type: 'string' },
@@ -79,12 +82,27 @@ function hiddenFlag(text: string): number[] {
   return text.split(',').map((w) => integerFlag('hidden', w.trim()));
 }
 
+/** The --model flag (default mlp). */
+export function modelFlag(values: Record<string, string | undefined>): ModelName {
+  const model = (values.model ?? 'mlp') as ModelName;
+  if (!MODELS.includes(model)) throw new UsageError(`--model must be one of ${MODELS.join(', ')}, got '${values.model}'`);
+  return model;
+}
+
+/** The defaults of this optimizer and the --model flag's model, then the shared run flags. */
+export function runConfigFromFlags(optimizer: OptimizerName, values: Record<string, string | undefined>): TrainConfig {
+  return applyRunFlags(defaultConfig(optimizer, modelFlag(values)), values);
+}
+
 /** Applies the shared run flags (epochs, batch size, hidden, seed, data, limit) to a config. */
-export function applyRunFlags(config: TrainConfig, values: Record<string, string | undefined>): TrainConfig {
+function applyRunFlags(config: TrainConfig, values: Record<string, string | undefined>): TrainConfig {
   const c = { ...config };
   if (values.epochs !== undefined) c.epochs = integerFlag('epochs', values.epochs);
   if (values['batch-size'] !== undefined) c.batchSize = integerFlag('batch-size', values['batch-size']);
-  if (values.hidden !== undefined) c.hidden = hiddenFlag(values.hidden);
+  if (values.hidden !== undefined) {
+    if (c.model !== 'mlp') throw new UsageError(`--hidden does not apply to --model ${c.model}`);
+    c.hidden = hiddenFlag(values.hidden);
+  }
   if (values.seed !== undefined) c.seed = integerFlag('seed', values.seed, 0);
   if (values.limit !== undefined) c.limit = integerFlag('limit', values.limit);
   if (values.data !== undefined) {
@@ -100,8 +118,8 @@ export function trainConfigFromFlags(values: Record<string, string | undefined>)
   if (!OPTIMIZERS.includes(optimizer)) {
     throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got '${values.optimizer}'`);
   }
-  const config = applyRunFlags(defaultConfig(optimizer), values);
-  const applies = configKeys(optimizer);
+  const config = runConfigFromFlags(optimizer, values);
+  const applies = configKeys(optimizer, config.model);
   for (const [flag, key] of Object.entries(OPTIMIZER_FLAGS)) {
     const text = values[flag];
     if (text === undefined) continue;

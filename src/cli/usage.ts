@@ -1,24 +1,26 @@
 // The CLI's usage text, and the error that prints it: bad flags exit with code 2.
-import { OPTIMIZERS, SPATIAL_AVERAGES } from '../training/config.js';
+import { MODELS, OPTIMIZERS, SPATIAL_AVERAGES } from '../training/config.js';
 
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: adahessian-wasm <command> [options]
 
 Commands:
-  train      train an MLP on MNIST and write a run file (runs/<name>.json) and its curves (.svg)
+  train      train an MLP or a CNN on MNIST and write a run file (runs/<name>.json) and its curves (.svg)
   verify     verify <run.json>: repeat the run's config; exit 0 only if the final params hash matches
   compare    train Adam and AdaHessian with the same settings, print a table, write both runs and one SVG
              (what \`npm start\` runs)
 
 train options (defaults depend on --optimizer):
   --optimizer ${OPTIMIZERS.join('|')}      default adam
+  --model ${MODELS.join('|')}                   default mlp; cnn: Conv 32 3×3, ReLU, MaxPool 2/2, Conv 64 3×3, ReLU,
+                                    MaxPool 2/2, Dense 10
   --epochs <n>                      default 5
   --batch-size <n>                  default 128
-  --hidden <w1,w2,...>              hidden layer widths, default 1024,1024 ('' = none)
+  --hidden <w1,w2,...>              mlp only: hidden layer widths, default 1024,1024 ('' = none)
   --lr <x>                          step size: adam 1e-3, adahessian 0.15, sgd 0.1
   --eps <x>                         adam 1e-8, adahessian 1e-4 (not for sgd)
-  --spatial-average ${SPATIAL_AVERAGES.join('|')}   adahessian only, default inputs
+  --spatial-average ${SPATIAL_AVERAGES.join('|')}   adahessian only, default inputs (mlp), conv (cnn)
   --samples <n>                     adahessian only: Hutchinson probes per estimate, default 1
   --hessian-every <k>               adahessian only: estimate the Hessian every k steps, default 1
   --seed <n>                        default 0
@@ -29,8 +31,8 @@ train options (defaults depend on --optimizer):
   --resume <file.ckpt>              continue a run from a checkpoint (its settings come from the file)
 
 compare options:
-  --epochs, --batch-size, --hidden, --seed, --data, --limit   as for train (Adam lr 1e-3; AdaHessian lr 0.15,
-                                    eps 1e-4, spatial average inputs)
+  --model, --epochs, --batch-size, --hidden, --seed, --data, --limit   as for train (Adam lr 1e-3;
+                                    AdaHessian lr 0.15, eps 1e-4, spatial average inputs or conv)
   --name <name>                     default compare: writes runs/<name>-adam.json, runs/<name>-adahessian.json,
   --out-dir <dir>                   runs/<name>.svg (default dir: runs)
 

@@ -14,7 +14,7 @@ import type { Key } from '../random.js';
 import type { TrainConfig } from './config.js';
 import { batchAt, batchesPerEpoch, epochOrder } from './data.js';
 import { paramsSha256 } from './hash.js';
-import { evaluate, lossFor, mlp, type Evaluation } from './model.js';
+import { evaluate, lossFor, modelFor, type Evaluation } from './model.js';
 import { makeStepper, type Stepper } from './optimizer.js';
 import type * as stax from '../stax.js';
 
@@ -69,7 +69,7 @@ export class Trainer {
   constructor(config: TrainConfig, data: Dataset, resume?: TrainingState) {
     this.config = config;
     this.data = data;
-    const [init, apply] = mlp(config.hidden, data.trainLabels.shape[1]);
+    const [init, apply] = modelFor(config, data.trainImages.shape[1], data.trainLabels.shape[1]);
     this.apply = apply;
     this.stepper = makeStepper(config, lossFor(apply));
     const key = random.key(config.seed);
