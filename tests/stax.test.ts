@@ -69,9 +69,11 @@ test('glorotNormal over a receptive field: an HWIO kernel has fan_in = kh·kw·i
   // The same draw scaled by its stddev: an OIHW kernel with in_axis 1, out_axis 0 has the same fans.
   const oihw = stax.glorotNormal(random.key(8), [64, 32, 3, 3], 1, 0);
   assert.deepEqual(oihw.data, w.data);
-  // Exactly JAX's formula: truncated_normal(-2, 2) · sqrt(1 / fan_avg) / 0.8796..., fan_avg = 9 · (32 + 64) / 2.
+  // Exactly JAX's formula: truncated_normal(-2, 2) · sqrt(1 / fan_avg) / 0.8796..., fan_avg = 9 · (32 + 64) / 2,
+  // with JAX's roundings: the variance to float32, then float32 sqrt and division.
   const z = random.truncatedNormal(random.key(8), -2, 2, shape);
-  const scale = Math.fround(Math.sqrt(1 / ((9 * 32 + 9 * 64) / 2)) / 0.87962566103423978);
+  const variance = Math.fround(1 / ((9 * 32 + 9 * 64) / 2));
+  const scale = Math.fround(Math.fround(Math.sqrt(variance)) / Math.fround(0.87962566103423978));
   assert.deepEqual(w.data, z.data.map((v) => Math.fround(v * scale)));
 });
 

@@ -1,9 +1,13 @@
 // Kernels of assembly/random: threefry2x32 against the Random123 known answers, the SIMD paths
 // against the scalar ones bit for bit (sizes around the 28-wide bulk step: its six 4-lane
 // vectors, its four scalar slots and the tail), uniform and rademacher against exact float64
-// relations to the bits, and erfinv against float64 values.
+// relations to the bits, the emulated fused multiply-add on cases where rounding twice fails,
+// and XLA's erf, log1p and erfinv against float64 values.
 import { BULK_STEP, threefry2x32 } from '../random/threefry';
+import { erfF32 } from '../random/erf';
 import { erfinvF32 } from '../random/erfinv';
+import { fmaF32, fmaF32x4 } from '../random/fma';
+import { log1pF32 } from '../random/log1p';
 import {
   randomBits,
   randomBitsScalar,
@@ -62,10 +66,10 @@ function expectSimdEqualsScalar(simd: Kernel, scalar: Kernel): void {
 }
 
 function uniformSimd(k0: u32, k1: u32, outPtr: usize, n: i32): void {
-  randomUniform(k0, k1, outPtr, n, -0.3, 1.7);
+  randomUniform(k0, k1, outPtr, n, -0.3, 0.9544997);
 }
 function uniformScalar(k0: u32, k1: u32, outPtr: usize, n: i32): void {
-  randomUniformScalar(k0, k1, outPtr, n, -0.3, 1.7);
+  randomUniformScalar(k0, k1, outPtr, n, -0.3, 0.9544997);
 }
 
 describe('the bulk step', () => {
@@ -187,6 +191,89 @@ describe('randomRademacher', () => {
 
   it('SIMD and scalar paths give the same bits, and write nothing outside [0, n)', () => {
     expectSimdEqualsScalar(randomRademacher, randomRademacherScalar);
+  });
+});
+
+/** The distance in float32 steps between a float32 result and a float64 reference. */
+function ulpsFrom(got: f32, want: f64): f64 {
+  const w = <f32>want;
+  const ulp = <f64>(reinterpret<f32>(reinterpret<u32>(Mathf.abs(w)) + 1) - Mathf.abs(w));
+  return Math.abs(<f64>got - want) / ulp;
+}
+
+// Each case's exact a·b + c lies within 2^-60 of a midpoint between two float32 values: rounding
+// it to float64 first lands on the midpoint, and the tie then goes the wrong way.
+describe('fmaF32', () => {
+  it('rounds a·b + c once, where rounding through float64 would round twice', () => {
+    // a·b = 2^-24 + 2^-60 = (2^12 + 1)(2^24 - 2^12 + 1) 2^-60: 1 + a·b is just above the midpoint
+    // between 1 and 1 + 2^-23.
+    const a1: f32 = 4097.0 * 1.4551915228366852e-11; // 4097 · 2^-36
+    const b1: f32 = 16773121.0 * 5.960464477539063e-8; // 16773121 · 2^-24
+    expect<f32>(fmaF32(a1, b1, 1)).toBe(<f32>1.00000011920928955); // 1 + 2^-23
+    expect<f32>(fmaF32(-a1, b1, -1)).toBe(<f32>-1.00000011920928955);
+    expect<f32>(<f32>(<f64>a1 * <f64>b1 + 1.0)).toBe(1); // what rounding twice gives
+    // a·b = 3·2^-24 - 2^-60 = (23·7211)(107·11617) 2^-60: just below the midpoint between
+    // 1 + 2^-23 and 1 + 2^-22, whose tie would go to the even 1 + 2^-22.
+    const a2: f32 = 165853.0 * 9.313225746154785e-10; // 165853 · 2^-30
+    const b2: f32 = 1243019.0 * 9.313225746154785e-10; // 1243019 · 2^-30
+    expect<f32>(fmaF32(a2, b2, 1)).toBe(<f32>1.00000011920928955);
+    expect<f32>(<f32>(<f64>a2 * <f64>b2 + 1.0)).toBe(<f32>1.0000002384185791); // rounding twice
+  });
+
+  it('keeps what a float32 product would lose, and is exact when a·b + c is', () => {
+    // (1 + 2^-12)² - 1 = 2^-11 + 2^-24 exactly; float32 a·b first would drop the 2^-24.
+    const a: f32 = 1.000244140625;
+    expect<f32>(fmaF32(a, a, -1)).toBe(<f32>4.8834085464477539e-4);
+    expect<f32>(a * a - 1).toBe(<f32>4.8828125e-4);
+    expect<f32>(fmaF32(3, 0.5, 0.25)).toBe(1.75);
+    expect<f32>(fmaF32(0, 5, -0.0)).toBe(0);
+    expect<f32>(fmaF32(2, 3, -6)).toBe(0);
+  });
+
+  it('fmaF32x4 gives fmaF32 on each lane', () => {
+    const a1: f32 = 4097.0 * 1.4551915228366852e-11;
+    const b1: f32 = 16773121.0 * 5.960464477539063e-8;
+    const a2: f32 = 165853.0 * 9.313225746154785e-10;
+    const b2: f32 = 1243019.0 * 9.313225746154785e-10;
+    const a = f32x4(a1, -a1, a2, 1.000244140625);
+    const b = f32x4(b1, b1, b2, 1.000244140625);
+    const c = f32x4(1, -1, 1, -1);
+    const r = fmaF32x4(a, b, c);
+    expect<f32>(f32x4.extract_lane(r, 0)).toBe(fmaF32(a1, b1, 1));
+    expect<f32>(f32x4.extract_lane(r, 1)).toBe(fmaF32(-a1, b1, -1));
+    expect<f32>(f32x4.extract_lane(r, 2)).toBe(fmaF32(a2, b2, 1));
+    expect<f32>(f32x4.extract_lane(r, 3)).toBe(fmaF32(1.000244140625, 1.000244140625, -1));
+  });
+});
+
+// XLA's approximations: within their documented accuracy of the float64 values.
+describe('log1pF32', () => {
+  it('is within 2 ulps of float64 log1p in the rational (|x| < √2 - 1) and the log branch', () => {
+    const x: f32[] = [1e-6, -1e-3, 0.1, -0.25, 0.4, -0.41, 0.5, -0.5, -0.9, 0.99, 3, 1e3, -0.9999];
+    for (let i = 0; i < x.length; i++) {
+      expect<f64>(ulpsFrom(log1pF32(x[i]), Math.log1p(<f64>x[i]))).toBeLessThanOrEqual(2);
+    }
+    expect<f32>(log1pF32(0)).toBe(0);
+    expect<f32>(log1pF32(-1)).toBe(-Infinity);
+    expect<bool>(isNaN(log1pF32(-1.5))).toBe(true);
+  });
+});
+
+// Reference values: erf in float64 (scipy.special.erf) at exactly representable inputs.
+describe('erfF32', () => {
+  it('is within 3 ulps of float64 erf, odd, and ±1 beyond 3.8325', () => {
+    const x: f32[] = [0.1, 0.5, 1, 1.5, 2, 3];
+    const want: f64[] = [
+      0.1124629160182849, 0.5204998778130465, 0.8427007929497149, 0.9661051464753108, 0.9953222650189527,
+      0.9999779095030014,
+    ];
+    for (let i = 0; i < x.length; i++) {
+      expect<f64>(ulpsFrom(erfF32(x[i]), want[i])).toBeLessThanOrEqual(3);
+      expect<f32>(erfF32(-x[i])).toBe(-erfF32(x[i]));
+    }
+    expect<f32>(erfF32(0)).toBe(0);
+    expect<f32>(erfF32(4)).toBe(1);
+    expect<f32>(erfF32(-4)).toBe(-1);
   });
 });
 

@@ -1,6 +1,8 @@
 // JAX's uniform(key, shape, float32, minval, maxval): the top 23 random bits become the mantissa
 // of a float in [1, 2); subtracting 1 gives [0, 1) on a 2^-23 grid. Then
-// max(minval, f * (maxval - minval) + minval), every step a float32 operation in JAX's order.
+// max(minval, f * (maxval - minval) + minval), every step a float32 operation in JAX's order, the
+// multiply-add fused as XLA's compiled code fuses it.
+import { fmaF32, fmaF32x4 } from './fma';
 import { BULK_STEP, threefryBits, threefryBitsX4 } from './threefry';
 
 /** Exponent and sign bits of 1.0f. */
@@ -19,13 +21,13 @@ function unitFromBitsX4(bits: v128): v128 {
 /** The uniform on [minval, maxval) made from 32 random bits; scale = maxval - minval. */
 @inline
 function uniformOf(bits: u32, scale: f32, minval: f32): f32 {
-  return Mathf.max(minval, unitFromBits(bits) * scale + minval);
+  return Mathf.max(minval, fmaF32(unitFromBits(bits), scale, minval));
 }
 
 /** uniformOf for each of four lanes. */
 @inline
 function uniformOfX4(bits: v128, scale: v128, minval: v128): v128 {
-  return f32x4.max(minval, f32x4.add(f32x4.mul(unitFromBitsX4(bits), scale), minval));
+  return f32x4.max(minval, fmaF32x4(unitFromBitsX4(bits), scale, minval));
 }
 
 export function randomUniform(k0: u32, k1: u32, outPtr: usize, n: i32, minval: f32, maxval: f32): void {

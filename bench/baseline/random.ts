@@ -64,13 +64,28 @@ export function rademacher(k0: number, k1: number, out: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] = threefryBits(k0, k1, k2, i) < 0 ? -1 : 1; // top bit set
 }
 
-/** random.uniform(key, [n], minval, maxval) with float32 rounding at every step, as JAX. */
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+/** a·b + c for float32 a, b, c, rounded once to float32 (as assembly/random/fma.ts: round to odd). */
+function fmaF32(a: number, b: number, c: number): number {
+  const p = a * b; // exact
+  const s = p + c;
+  const v = s - p;
+  const err = p - (s - v) + (c - v);
+  if (err === 0) return Math.fround(s);
+  f64[0] = s;
+  if ((u64[0] & 1n) === 0n) u64[0] += err > 0 === s > 0 ? 1n : -1n;
+  return Math.fround(f64[0]);
+}
+
+/** random.uniform(key, [n], minval, maxval) with JAX's float32 roundings (the multiply-add fused). */
 export function uniform(k0: number, k1: number, out: Float32Array, minval: number, maxval: number): void {
   const k2 = k0 ^ k1 ^ C240;
   const lo = Math.fround(minval);
   const scale = Math.fround(Math.fround(maxval) - lo);
   for (let i = 0; i < out.length; i++) {
     const unit = (threefryBits(k0, k1, k2, i) >>> 9) / 2 ** 23; // exact
-    out[i] = Math.max(lo, Math.fround(Math.fround(unit * scale) + lo));
+    out[i] = Math.max(lo, fmaF32(unit, scale, lo));
   }
 }

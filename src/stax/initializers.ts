@@ -13,12 +13,19 @@ export const TRUNCATED_STDDEV = 0.87962566103423978;
  * JAX's glorot_normal(in_axis, out_axis): truncated normal on (-2, 2) scaled to variance
  * 2 / (fan_in + fan_out). Every other axis is the receptive field (a conv kernel's window) and
  * multiplies both fans: fan_in = shape[in_axis] · field, fan_out = shape[out_axis] · field.
+ *
+ * The scale is rounded as JAX rounds it, so the weights are JAX's bit for bit: the fans are
+ * float64 (Python floats), the variance becomes a float32 array, then sqrt(variance) /
+ * float32(TRUNCATED_STDDEV) and the product with the truncated normal are float32 operations.
+ * (Square root and division are correctly rounded in IEEE 754, so Math.fround of the float64
+ * result of float32 operands is the float32 result, in every engine.)
  */
 export function glorotNormal(key: Key, shape: readonly number[], inAxis = -2, outAxis = -1): Tensor {
   const at = (axis: number) => shape[axis < 0 ? axis + shape.length : axis];
   const field = shape.reduce((p, d) => p * d, 1) / at(inAxis) / at(outAxis);
   const [fanIn, fanOut] = [at(inAxis) * field, at(outAxis) * field];
-  const stddev = Math.sqrt(1 / ((fanIn + fanOut) / 2)) / TRUNCATED_STDDEV;
+  const variance = Math.fround(1 / ((fanIn + fanOut) / 2));
+  const stddev = Math.fround(Math.fround(Math.sqrt(variance)) / Math.fround(TRUNCATED_STDDEV));
   return np.multiply(random.truncatedNormal(key, -2, 2, shape), stddev);
 }
 
