@@ -41,14 +41,6 @@ const { trainImages, trainLabels, testImages, testLabels } = mnist();
 const numTrain = trainImages.shape[0];
 const numBatches = Math.ceil(numTrain / batchSize); // the last batch may be smaller, as the seed's
 
-/** Rows `idx` of a [n, width] tensor. */
-function take(t: Tensor, idx: Int32Array): Tensor {
-  const width = t.shape[1];
-  const out = new Float32Array(idx.length * width);
-  idx.forEach((r, i) => out.set(t.data.subarray(r * width, (r + 1) * width), i * width));
-  return new Tensor(out, [idx.length, width]);
-}
-
 /** The seed's data_stream: a new permutation every epoch, batches taken in order. */
 function* dataStream(): Generator<Batch> {
   const dataKey = random.key(0);
@@ -56,7 +48,7 @@ function* dataStream(): Generator<Batch> {
     const perm = random.permutation(random.foldIn(dataKey, epoch), numTrain);
     for (let i = 0; i < numBatches; i++) {
       const batchIdx = perm.subarray(i * batchSize, (i + 1) * batchSize);
-      yield [take(trainImages, batchIdx), take(trainLabels, batchIdx)];
+      yield [np.take(trainImages, batchIdx, 0), np.take(trainLabels, batchIdx, 0)];
     }
   }
 }

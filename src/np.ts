@@ -1,12 +1,13 @@
 // `np`, like jax.numpy: array ops computed in wasm. Outside a transform they return Tensors;
 // inside grad/hvp/... they return traced values (still Tensors to the type checker) with exact first
 // and second derivatives. Binary ops broadcast numpy-style and accept plain numbers.
-import type { Tensor } from './tensor.js';
-import { lift } from './autodiff/trace.js';
+import { Tensor, describe } from './tensor.js';
+import { lift, Tracer } from './autodiff/trace.js';
 import { run } from './ops/run.js';
 import * as binary from './ops/binary.js';
 import * as unary from './ops/unary.js';
 import * as linear from './ops/linear.js';
+import * as takeOps from './ops/take.js';
 import * as maxOps from './ops/max.js';
 import { matmul as matmulOp } from './ops/matmul.js';
 
@@ -45,5 +46,16 @@ export const argmax = (x: Tensor, axis?: number): Tensor => run(() => maxOps.arg
 export const reshape = (x: Tensor, shape: readonly number[]): Tensor => run(() => linear.reshape(lift(x, 'reshape'), shape));
 export const transpose = (x: Tensor, axes?: readonly number[]): Tensor =>
   run(() => linear.transpose(lift(x, 'transpose'), axes));
+/**
+ * numpy take: entries of `x` at `indices` along `axis` (of the flattened array if no axis), e.g.
+ * a batch's rows: take(images, order, 0). `indices` is a list of integers or a Tensor of them.
+ */
+export function take(x: Tensor, indices: ArrayLike<number> | Tensor, axis?: number): Tensor {
+  const [values, shape] = indices instanceof Tensor ? [indices.data, indices.shape] : [indices, [indices.length]];
+  if (!(x instanceof Tensor)) throw new TypeError(`take: x must be a Tensor, got ${describe(x)}`);
+  // A plain tensor (data, a constant) does not depend on any argument: its rows are copied in JS.
+  if (!(x instanceof Tracer)) return takeOps.takeEager(x, values, shape, axis);
+  return run(() => takeOps.take(lift(x, 'take'), values, shape, axis));
+}
 export const broadcastTo = (x: ArrayOrScalar, shape: readonly number[]): Tensor =>
   run(() => linear.broadcastTo(lift(x, 'broadcastTo'), shape));

@@ -84,6 +84,15 @@ cases.push(
     f: (L, [x], c) => L.sum(L.tanh(L.matmul(L.transpose(x), c(null, [3, 2])))),
   },
   {
+    name: 'take along each axis and flattened, with repeated and negative indices',
+    shapes: [[3, 4]],
+    f: (L, [x], c) =>
+      L.add(
+        L.add(L.sum(L.tanh(L.multiply(L.take(x, [2, 0, 2, -3], 0), c(null, [4, 4])))), L.sum(L.square(L.take(L.tanh(x), [3, 1], 1)))),
+        L.sum(L.tanh(L.take(x, [11, 0, 5, 5]))),
+      ),
+  },
+  {
     name: 'matmul, both operands',
     shapes: [[3, 4], [4, 5]],
     f: (L, [a, b]) => L.sum(L.tanh(L.matmul(a, b))),
@@ -153,6 +162,25 @@ test('ReLU has no second derivative: the HVP through a ReLU-only path is exactly
     Tensor,
   ];
   assert.ok(hv.data.every((v) => v === 0));
+});
+
+test('take: the shape of the indices replaces the axis; out-of-range indices are named', () => {
+  const x = tensor([0, 1, 2, 3, 4, 5], [2, 3]);
+  const rows = np.take(x, tensor([[1, 0], [1, 1]]), 0);
+  assert.deepEqual(rows.shape, [2, 2, 3]);
+  assert.deepEqual(Array.from(rows.data), [3, 4, 5, 0, 1, 2, 3, 4, 5, 3, 4, 5]);
+  assert.deepEqual(Array.from(np.take(x, [-1, 0], 1).data), [2, 0, 5, 3]);
+  assert.deepEqual(np.take(x, [], 1).shape, [2, 0]);
+  assert.throws(() => np.take(x, [2], 0), /take: index 2 \(at 0\) is out of range for axis 0 of length 2 in shape \[2, 3\]/);
+  assert.throws(() => np.take(x, [0.5], 1), /take: index 0.5/);
+  assert.throws(() => np.take(x, [0], 2), /take: axis 2 is out of range/);
+  // a traced value and a plain tensor give the same result
+  const [y] = valueAndGrad((p: Tensor) => {
+    const t = np.take(p, [1, 1, 0], 1);
+    assert.deepEqual(Array.from(t.data), Array.from(np.take(x, [1, 1, 0], 1).data));
+    return np.sum(t);
+  })(x);
+  assert.equal(y.item(), 1 + 1 + 0 + (4 + 4 + 3));
 });
 
 test('eager ops compute the float64 reference values in float32', () => {

@@ -110,20 +110,20 @@ test('--model cnn trains the CNN with AdaHessian (conv averaging): run file, SVG
   assert.equal(hashIn(again.stdout, /rerun {4}sha256/), record.paramsSha256);
 });
 
-test('--data idx:<dir> trains on IDX files (Debian\'s Fashion-MNIST)', () => {
+test('--data idx:<dir> trains on IDX files (Debian\'s Fashion-MNIST)', async () => {
   const out = join(dir, 'fashion.json');
   const r = cli('train', '--data', 'idx:/usr/share/datasets/fashion-mnist', '--hidden', '8', '--epochs', '1', '--limit', '256', '--out', out);
   assert.equal(r.code, 0, r.stderr);
   const record = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(record.config.data, 'idx:/usr/share/datasets/fashion-mnist');
   assert.equal(record.steps, 2);
-  const missing = cliInProcess('train', '--data', `idx:${join(dir, 'nowhere')}`, '--hidden', '8', '--epochs', '1');
+  const missing = await cliInProcess('train', '--data', `idx:${join(dir, 'nowhere')}`, '--hidden', '8', '--epochs', '1');
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nowhere/);
 });
 
-test('compare trains Adam then AdaHessian with the same settings: two run files, one SVG, one table', () => {
-  const r = cliInProcess('compare', '--hidden', '8', '--epochs', '1', '--limit', '256', '--seed', '2', '--out-dir', dir, '--name', 'tiny');
+test('compare trains Adam then AdaHessian with the same settings: two run files, one SVG, one table', async () => {
+  const r = await cliInProcess('compare', '--hidden', '8', '--epochs', '1', '--limit', '256', '--seed', '2', '--out-dir', dir, '--name', 'tiny');
   assert.equal(r.code, 0, r.stderr);
   const adamRun = JSON.parse(readFileSync(join(dir, 'tiny-adam.json'), 'utf8'));
   const ahRun = JSON.parse(readFileSync(join(dir, 'tiny-adahessian.json'), 'utf8'));
@@ -135,15 +135,15 @@ test('compare trains Adam then AdaHessian with the same settings: two run files,
 });
 
 /** runCli in this process, with its stdout and stderr captured. */
-function cliInProcess(...args: string[]) {
+async function cliInProcess(...args: string[]) {
   let stdout = '';
   let stderr = '';
   const err = new Writable({ write(chunk, _enc, done) { stderr += chunk; done(); } });
-  const code = runCli(args, { out: (t) => (stdout += t), err });
+  const code = await runCli(args, { out: (t) => (stdout += t), err });
   return { code, stdout, stderr };
 }
 
-test('bad command lines exit 2 with a message and the usage on stderr', () => {
+test('bad command lines exit 2 with a message and the usage on stderr', async () => {
   // as a process: the exit code reaches the shell
   for (const args of [[], ['train', '--bogus']]) {
     const r = cli(...args);
@@ -176,26 +176,26 @@ test('bad command lines exit 2 with a message and the usage on stderr', () => {
     [['compare', '--name', '../x'], /--name must be letters/],
   ];
   for (const [args, message] of cases) {
-    const r = cliInProcess(...args);
+    const r = await cliInProcess(...args);
     assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
     assert.match(r.stderr, message, args.join(' '));
     assert.match(r.stderr, /Usage: adahessian-wasm <command>/, args.join(' '));
     assert.equal(r.stdout, '', args.join(' '));
   }
-  const help = cliInProcess('train', '--help');
+  const help = await cliInProcess('train', '--help');
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--hessian-every <k>/);
 });
 
-test('unreadable inputs are errors (exit 1) that name the file', () => {
+test('unreadable inputs are errors (exit 1) that name the file', async () => {
   const notRun = join(dir, 'not-a-run.json');
   writeFileSync(notRun, '{"hello": 1}');
-  const r = cliInProcess('verify', notRun);
+  const r = await cliInProcess('verify', notRun);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /not-a-run\.json: not a run file/);
   const notCheckpoint = join(dir, 'bad.ckpt');
   writeFileSync(notCheckpoint, 'AHWCKPT\nxx');
-  const c = cliInProcess('train', '--resume', notCheckpoint);
+  const c = await cliInProcess('train', '--resume', notCheckpoint);
   assert.equal(c.code, 1);
   assert.match(c.stderr, /bad\.ckpt: not a checkpoint/);
 });

@@ -10,20 +10,19 @@ import {
   batchAt,
   batchesPerEpoch,
   checkConfig,
-  decodeCheckpoint,
   defaultConfig,
-  encodeCheckpoint,
   epochOrder,
   evaluate,
-  learningCurvesSvg,
-  loadData,
   lossFor,
   mlp,
   paramsSha256,
-  recordOf,
-  summaryTable,
   type TrainConfig,
 } from '../src/training/index.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../src/cli/checkpoint.js';
+import { loadData } from '../src/cli/data.js';
+import { learningCurvesSvg } from '../src/cli/plot.js';
+import { recordOf } from '../src/cli/record.js';
+import { summaryTable } from '../src/cli/table.js';
 
 const small = (optimizer: TrainConfig['optimizer'], extra: Partial<TrainConfig> = {}): TrainConfig => ({
   ...defaultConfig(optimizer),
@@ -87,15 +86,15 @@ test("the seed's loss and accuracy equal a float64 computation, whatever the chu
   assert.ok(Math.abs(batchLoss - lossSum / n) < 1e-5);
 });
 
-test('paramsSha256 hashes the little-endian float32 leaves in flatten order (known answers from hashlib)', () => {
+test('paramsSha256 hashes the little-endian float32 leaves in flatten order (known answers from hashlib)', async () => {
   // Python: hashlib.sha256(struct.pack('<4f', 1.0, -2.0, 0.5, 3.25)).hexdigest()
   const want = '511521a121d228da0eba54ee5481104dd928880d040adfcf8be1fa42b41138f8';
-  assert.equal(paramsSha256([[tensor([1]), tensor([-2, 0.5])], [], { w: tensor([3.25]) }]), want);
-  assert.equal(paramsSha256([]), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
-  assert.notEqual(paramsSha256([tensor([1, -2, 0.5, Math.fround(3.25 + 1e-6)])]), want);
+  assert.equal(await paramsSha256([[tensor([1]), tensor([-2, 0.5])], [], { w: tensor([3.25]) }]), want);
+  assert.equal(await paramsSha256([]), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  assert.notEqual(await paramsSha256([tensor([1, -2, 0.5, Math.fround(3.25 + 1e-6)])]), want);
 });
 
-test("Trainer = the seed's loop written out by hand (AdaHessian, Hessian every other step; Adam)", () => {
+test("Trainer = the seed's loop written out by hand (AdaHessian, Hessian every other step; Adam)", async () => {
   const data = loadData('mnist', 300);
   for (const config of [small('adahessian', { hessianEvery: 2, samples: 2 }), small('adam')]) {
     const trainer = new Trainer(config, data);
@@ -143,7 +142,7 @@ test("Trainer = the seed's loop written out by hand (AdaHessian, Hessian every o
       }
       params = getParams(state);
     }
-    assert.equal(trainer.paramsSha256(), paramsSha256(params), config.optimizer);
+    assert.equal(await trainer.paramsSha256(), await paramsSha256(params), config.optimizer);
     assert.equal(trainer.state.step, 10);
     assert.deepEqual(trainer.state.epochs.map((e) => e.epoch), [1, 2]);
     const final = evaluate(apply, params, data.testImages, data.testLabels);
@@ -151,7 +150,7 @@ test("Trainer = the seed's loop written out by hand (AdaHessian, Hessian every o
   }
 });
 
-test('a checkpoint taken mid-epoch resumes to the same params, bit for bit, and the same history', () => {
+test('a checkpoint taken mid-epoch resumes to the same params, bit for bit, and the same history', async () => {
   const data = loadData('mnist', 300);
   const config = small('adahessian', { hessianEvery: 3 });
   const uninterrupted = new Trainer(config, data);
@@ -165,7 +164,7 @@ test('a checkpoint taken mid-epoch resumes to the same params, bit for bit, and 
   const resumed = new Trainer(restored.config, data, restored.state);
   assert.equal(resumed.state.step, 7);
   while (!resumed.done) resumed.step();
-  assert.equal(resumed.paramsSha256(), uninterrupted.paramsSha256());
+  assert.equal(await resumed.paramsSha256(), await uninterrupted.paramsSha256());
   assert.deepEqual(resumed.state.batchLosses, uninterrupted.state.batchLosses);
   assert.deepEqual(
     resumed.state.epochs.map(({ seconds, ...m }) => m),
@@ -221,13 +220,14 @@ function assertWellFormed(xml: string): void {
   assert.deepEqual(stack, [], 'unclosed tags');
 }
 
-test('learning curves: a well-formed SVG with both runs, and the summary table', () => {
+test('learning curves: a well-formed SVG with both runs, and the summary table', async () => {
   const data = loadData('mnist', 200);
-  const records = (['adam', 'adahessian'] as const).map((optimizer) => {
+  const records = [];
+  for (const optimizer of ['adam', 'adahessian'] as const) {
     const trainer = new Trainer(small(optimizer, { limit: 200 }), data);
     while (!trainer.done) trainer.step();
-    return recordOf(`tiny-${optimizer}`, trainer);
-  });
+    records.push(await recordOf(`tiny-${optimizer}`, trainer));
+  }
   const svg = learningCurvesSvg(records, 'a <title> & more');
   assertWellFormed(svg);
   assert.match(svg, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+"/);

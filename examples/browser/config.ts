@@ -1,18 +1,13 @@
 // What the demo trains, read from (and written to) the page's URL, so a configuration can be
 // linked and the end-to-end test can fix one: ?optimizers=adahessian&hidden=32&batch=32&epochs=1&limit=640&seed=7
 //
-// The hyper-parameters are those of the CLI (`adahessian-wasm train --optimizer <name>`): Adam as
-// the seed's example, AdaHessian as the PyTorch reference (lr 0.15, eps 1e-4, |h| averaged over
-// each output unit's inputs, one Hutchinson probe per step). So a demo run is the run
-// `adahessian-wasm train` makes with the same model, batch size, epochs, limit and seed.
+// The worker trains each optimizer with the CLI's defaults (`adahessian-wasm train --optimizer
+// <name>`, defaultConfig in adahessian-wasm/training) and these settings, in the same training
+// core, so a demo run is the run `adahessian-wasm train` makes with the same model, batch size,
+// epochs, limit and seed. (This file stays free of the package: the page's main thread imports it.)
 
 export const OPTIMIZERS = ['adam', 'adahessian'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
-
-export const OPTIMIZER_SETTINGS = {
-  adam: { lr: 1e-3, eps: 1e-8 },
-  adahessian: { lr: 0.15, eps: 1e-4 },
-} as const;
 
 export interface DemoConfig {
   /** The runs, trained side by side (one step of each in turn). */

@@ -1,15 +1,25 @@
 // The training worker: loads the digits, then trains every configured run, one step of each in
 // turn, posting each batch loss, test-set metrics a few times per epoch, and the final hash.
 // All the numeric work happens here, so the page's main thread only draws.
-import { Tensor, tree } from 'adahessian-wasm';
+//
+// The runs are the package's own training loop (adahessian-wasm/training, which the CLI runs
+// too), so the same configuration gives the same parameters, bit for bit, here and in
+// `adahessian-wasm train` (tests/browser.test.ts checks it).
+import { np, Tensor, tree } from 'adahessian-wasm';
+import { Trainer, checkConfig, defaultConfig, evaluate, firstExamples, type TrainConfig } from 'adahessian-wasm/training';
+import type { DemoConfig, OptimizerName } from './config.js';
 import { decodeDigits, type Digits } from './digits-file.js';
 import { SAMPLE_DIGITS, type StartMessage, type WorkerMessage } from './messages.js';
-import { DemoRun, paramsSha256 } from './training.js';
 
 /** How often per epoch the test set is evaluated. */
 const EVALS_PER_EPOCH = 4;
 
 const post = (message: WorkerMessage) => postMessage(message);
+
+/** The CLI's config of `optimizer` with the demo's model, batches, epochs, limit and seed. */
+function trainConfigFor(optimizer: OptimizerName, { hidden, batchSize, epochs, limit, seed }: DemoConfig): TrainConfig {
+  return checkConfig({ ...defaultConfig(optimizer), hidden, batchSize, epochs, limit, seed });
+}
 
 async function loadDigits(): Promise<Digits> {
   const url = new URL('./mnist-digits.bin', import.meta.url);
@@ -20,46 +30,49 @@ async function loadDigits(): Promise<Digits> {
 
 async function train({ config }: StartMessage): Promise<void> {
   const data = await loadDigits();
-  const width = data.testImages.shape[1];
-  const classes = data.testLabels.shape[1];
-  const samples = new Tensor(data.testImages.data.slice(0, SAMPLE_DIGITS * width), [SAMPLE_DIGITS, width]);
-  const sampleClasses = Array.from({ length: SAMPLE_DIGITS }, (_, i) => data.testLabels.data.subarray(i * classes, (i + 1) * classes).indexOf(1));
+  const samples = np.take(data.testImages, Array.from({ length: SAMPLE_DIGITS }, (_, i) => i), 0);
+  const sampleClasses = Array.from(np.argmax(np.take(data.testLabels, Array.from({ length: SAMPLE_DIGITS }, (_, i) => i), 0), 1).data);
   post({ type: 'data', trainCount: data.trainImages.shape[0], testCount: data.testImages.shape[0], samples: samples.data, sampleClasses });
 
-  const runs = config.optimizers.map((optimizer) => ({ run: new DemoRun(optimizer, config, data), seconds: 0 }));
-  const evaluate = (run: DemoRun) => {
-    const { loss, accuracy } = run.evaluate(data.testImages, data.testLabels);
+  const runs = config.optimizers.map((optimizer) => {
+    const trainConfig = trainConfigFor(optimizer, config);
+    return { optimizer, trainer: new Trainer(trainConfig, firstExamples(data, trainConfig.limit)), seconds: 0 };
+  });
+  const report = ({ optimizer, trainer }: (typeof runs)[number]) => {
+    const params = trainer.params();
+    const { loss, accuracy } = evaluate(trainer.apply, params, data.testImages, data.testLabels);
+    const { step } = trainer.state;
     post({
       type: 'eval',
-      optimizer: run.optimizer,
-      step: run.step,
-      epoch: run.epoch,
+      optimizer,
+      step,
+      epoch: step / trainer.stepsPerEpoch,
       testLoss: loss,
       testAccuracy: accuracy,
-      predictions: run.classify(samples),
+      predictions: Array.from(np.argmax(trainer.apply(params, samples), 1).data),
     });
   };
-  runs.forEach(({ run }) => evaluate(run));
+  runs.forEach(report);
 
-  while (runs.some(({ run }) => !run.done)) {
-    for (const entry of runs) {
-      const { run } = entry;
-      if (run.done) continue;
+  while (runs.some(({ trainer }) => !trainer.done)) {
+    for (const run of runs) {
+      const { optimizer, trainer } = run;
+      if (trainer.done) continue;
       const started = performance.now();
-      const loss = run.next();
-      entry.seconds += (performance.now() - started) / 1000;
-      post({ type: 'step', optimizer: run.optimizer, step: run.step, epoch: run.epoch, loss });
-      const evalEvery = Math.max(1, Math.round(run.stepsPerEpoch / EVALS_PER_EPOCH));
-      if (run.step % evalEvery === 0 || run.step % run.stepsPerEpoch === 0 || run.done) evaluate(run);
-      if (run.done) {
-        const params = run.params();
+      trainer.step();
+      run.seconds += (performance.now() - started) / 1000;
+      const { step, batchLosses } = trainer.state;
+      post({ type: 'step', optimizer, step, epoch: step / trainer.stepsPerEpoch, loss: batchLosses[step - 1] });
+      const evalEvery = Math.max(1, Math.round(trainer.stepsPerEpoch / EVALS_PER_EPOCH));
+      if (step % evalEvery === 0 || step % trainer.stepsPerEpoch === 0 || trainer.done) report(run);
+      if (trainer.done) {
         post({
           type: 'done',
-          optimizer: run.optimizer,
-          steps: run.step,
-          parameters: (tree.leaves(params) as Tensor[]).reduce((n, leaf) => n + leaf.data.length, 0),
-          seconds: entry.seconds,
-          sha256: await paramsSha256(params),
+          optimizer,
+          steps: step,
+          parameters: (tree.leaves(trainer.params()) as Tensor[]).reduce((n, leaf) => n + leaf.data.length, 0),
+          seconds: run.seconds,
+          sha256: await trainer.paramsSha256(),
         });
       }
     }

@@ -1,10 +1,10 @@
-// The command line as a function: runCli(argv) → exit code (main.ts hands it process.argv).
+// The command line as a function: runCli(argv) → a promise of the exit code (main.ts hands it process.argv).
 import { compare, processIo, train, verify, type Io } from './commands.js';
 import { USAGE, UsageError } from './usage.js';
 
-const COMMANDS: Record<string, (args: string[], io: Io) => number> = { train, verify, compare };
+const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { train, verify, compare };
 
-export function runCli(argv: string[], io: Io = processIo): number {
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...args] = argv;
   const fail = (message: string) => {
     io.err.write(`adahessian-wasm: ${message}\n\n${USAGE}`);
@@ -18,7 +18,7 @@ export function runCli(argv: string[], io: Io = processIo): number {
   try {
     const run = COMMANDS[command];
     if (!run) throw new UsageError(`unknown command '${command}'`);
-    return run(args, io);
+    return await run(args, io);
   } catch (e) {
     if (e instanceof UsageError) return fail(e.message);
     io.err.write(`adahessian-wasm: ${(e as Error).message}\n`);

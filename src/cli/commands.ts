@@ -1,13 +1,12 @@
 // The CLI's commands: train, verify, compare. Each returns its exit code.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readCheckpoint } from '../training/checkpoint.js';
-import type { TrainConfig } from '../training/config.js';
-import { loadData } from '../training/data.js';
-import { learningCurvesSvg } from '../training/plot.js';
-import { readRunRecord, recordOf, writeRunRecord, type RunRecord } from '../training/record.js';
-import { summaryTable } from '../training/table.js';
-import { Trainer, type TrainingState } from '../training/trainer.js';
+import { Trainer, type TrainConfig, type TrainingState } from '../training/index.js';
+import { readCheckpoint } from './checkpoint.js';
+import { loadData } from './data.js';
+import { learningCurvesSvg } from './plot.js';
+import { readRunRecord, recordOf, writeRunRecord, type RunRecord } from './record.js';
+import { summaryTable } from './table.js';
 import {
   COMPARE_OPTIONS,
   TRAIN_OPTIONS,
@@ -40,12 +39,12 @@ function writeSvg(path: string, runs: RunRecord[], title: string): void {
 }
 
 /** Trains one config to the end (or from a checkpoint) and returns its record. */
-function trainRun(
+async function trainRun(
   io: Io,
   name: string,
   config: TrainConfig,
   options: { resume?: { path: string; state: TrainingState }; checkpointEvery?: number; checkpointStem?: string } = {},
-): RunRecord {
+): Promise<RunRecord> {
   const data = loadData(config.data, config.limit);
   const trainer = new Trainer(config, data, options.resume?.state);
   const every = options.checkpointEvery;
@@ -56,7 +55,7 @@ function trainRun(
   return recordOf(name, trainer, options.resume?.path);
 }
 
-export function train(args: string[], io: Io = processIo): number {
+export async function train(args: string[], io: Io = processIo): Promise<number> {
   const say = (line: string) => io.out(line + '\n');
   const { values } = parseFlags('train', args, TRAIN_OPTIONS);
   const checkpointEvery = values['checkpoint-every'] !== undefined ? integerFlag('checkpoint-every', values['checkpoint-every']) : undefined;
@@ -74,7 +73,7 @@ export function train(args: string[], io: Io = processIo): number {
     config = trainConfigFromFlags(values);
   }
   const out = values.out ?? join('runs', `${config.optimizer}.json`);
-  const record = trainRun(io, basename(stem(out)), config, { resume, checkpointEvery, checkpointStem: stem(out) });
+  const record = await trainRun(io, basename(stem(out)), config, { resume, checkpointEvery, checkpointStem: stem(out) });
   writeRunRecord(out, record);
   writeSvg(`${stem(out)}.svg`, [record], `${record.name}: ${config.optimizer}`);
   say(summaryTable([record]));
@@ -83,13 +82,13 @@ export function train(args: string[], io: Io = processIo): number {
   return 0;
 }
 
-export function verify(args: string[], io: Io = processIo): number {
+export async function verify(args: string[], io: Io = processIo): Promise<number> {
   const say = (line: string) => io.out(line + '\n');
   const { positionals } = parseFlags('verify', args, {}, 1);
   if (positionals.length !== 1) throw new UsageError('verify: expected the run file, e.g. verify runs/adam.json');
   const path = positionals[0];
   const recorded = readRunRecord(path);
-  const rerun = trainRun(io, `verify ${recorded.name}`, recorded.config);
+  const rerun = await trainRun(io, `verify ${recorded.name}`, recorded.config);
   say(`recorded sha256 ${recorded.paramsSha256}`);
   say(`rerun    sha256 ${rerun.paramsSha256}`);
   if (rerun.paramsSha256 === recorded.paramsSha256) {
@@ -100,18 +99,19 @@ export function verify(args: string[], io: Io = processIo): number {
   return 1;
 }
 
-export function compare(args: string[], io: Io = processIo): number {
+export async function compare(args: string[], io: Io = processIo): Promise<number> {
   const say = (line: string) => io.out(line + '\n');
   const { values } = parseFlags('compare', args, COMPARE_OPTIONS);
   const name = values.name ?? 'compare';
   if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name must be letters, digits, '.', '_' or '-', got '${name}'`);
   const dir = values['out-dir'] ?? 'runs';
-  const records = (['adam', 'adahessian'] as const).map((optimizer) => {
+  const records: RunRecord[] = [];
+  for (const optimizer of ['adam', 'adahessian'] as const) {
     const config = runConfigFromFlags(optimizer, values);
-    const record = trainRun(io, `${name}-${optimizer}`, config);
+    const record = await trainRun(io, `${name}-${optimizer}`, config);
     writeRunRecord(join(dir, `${record.name}.json`), record);
-    return record;
-  });
+    records.push(record);
+  }
   const svg = join(dir, `${name}.svg`);
   writeSvg(svg, records, `${name}: Adam vs AdaHessian`);
   say('');

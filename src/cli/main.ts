@@ -2,4 +2,4 @@
 // adahessian-wasm's command line: `adahessian-wasm train|verify|compare [options]` (see usage.ts).
 import { runCli } from './cli.js';
 
-process.exitCode = runCli(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2));

@@ -4,7 +4,7 @@
 // The training loop never yields to the event loop, so the bar must redraw synchronously on
 // update(): cli-progress's SingleBar does (its MultiBar only redraws on a timer).
 import cliProgress from 'cli-progress';
-import type { EpochMetrics, Trainer } from '../training/trainer.js';
+import type { EpochMetrics, Trainer } from '../training/index.js';
 
 export interface Progress {
   start(name: string, trainer: Trainer): void;

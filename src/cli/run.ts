@@ -1,5 +1,5 @@
 // Drives a Trainer to the end with progress, writing checkpoints on the way if asked.
-import { writeCheckpoint } from '../training/checkpoint.js';
+import { writeCheckpoint } from './checkpoint.js';
 import type { Trainer } from '../training/trainer.js';
 import type { Progress } from './progress.js';
 

@@ -1,4 +1,4 @@
-// Linear ops (reshape, broadcastTo, transpose, sum, mean, negative, stopGradient). A linear map L
+// Linear ops (reshape, broadcastTo, transpose, sum, mean, negative, stopGradient; take is in take.ts). A linear map L
 // has all four rules from L and its transpose Lᵀ:
 //   forward y = L x,  JVP ẏ = L ẋ,  VJP x̄ += Lᵀ ȳ,  JVP-of-VJP ẋ̄ += Lᵀ ẏ̄  (no second-order term).
 import { formatShape, sizeOf, type Shape } from '../tensor.js';
@@ -7,7 +7,7 @@ import { core } from '../wasm/instance.js';
 import { cotangent, cotangentTangent, Tracer } from '../autodiff/trace.js';
 import { broadcastInto, keepDimsShape, normalizeAxes, sumAxesInto } from './axes.js';
 
-type Apply = (src: number, dst: number, accumulate: boolean) => void;
+export type Apply = (src: number, dst: number, accumulate: boolean) => void;
 
 /** A linear op y = L x of output `shape`: `apply` computes L, `applyTransposed` adds Lᵀ into dst. */
 export function linearOp(x: Tracer, shape: Shape, apply: Apply, applyTransposed: Apply): Tracer {

@@ -1,24 +1,24 @@
 // A fingerprint of a parameter tree: SHA-256 over the float32 bytes of its leaves, in
 // tree.flatten order, little-endian. Two runs agree on it only if every parameter agrees bit for bit.
-import { createHash } from 'node:crypto';
+// Web Crypto computes it, so the same code runs in Node (≥ 20) and in browsers; it is async there.
 import * as tree from '../tree.js';
 import { isTensor, type Tensor } from '../tensor.js';
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
 
-export function paramsSha256(params: unknown): string {
-  const hash = createHash('sha256');
-  tree.leaves(params).forEach((leaf, i) => {
+export async function paramsSha256(params: unknown): Promise<string> {
+  const leaves = tree.leaves(params).map((leaf, i) => {
     if (!isTensor(leaf)) throw new TypeError(`paramsSha256: leaf ${i} is not a Tensor`);
-    hash.update(littleEndianBytes((leaf as Tensor).data));
+    return (leaf as Tensor).data;
   });
-  return hash.digest('hex');
-}
-
-function littleEndianBytes(a: Float32Array): Uint8Array {
-  if (LITTLE_ENDIAN_HOST) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const out = new Uint8Array(a.length * 4);
-  const view = new DataView(out.buffer);
-  a.forEach((x, i) => view.setFloat32(4 * i, x, true));
-  return out;
+  const bytes = new Uint8Array(leaves.reduce((n, data) => n + 4 * data.length, 0));
+  const view = new DataView(bytes.buffer);
+  let offset = 0;
+  for (const data of leaves) {
+    if (LITTLE_ENDIAN_HOST) bytes.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
+    else data.forEach((x, i) => view.setFloat32(offset + 4 * i, x, true));
+    offset += 4 * data.length;
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -7,7 +7,7 @@
 // those scripts run with key(s): key(seed) initialises the model, orders the batches (see
 // data.ts: each epoch's permutation folds the epoch number in) and, split before every Hessian
 // estimate (`rng, rngStep = split(rng)`), draws AdaHessian's Hutchinson probes.
-import type { Dataset } from '../datasets/index.js';
+import type { Dataset } from '../datasets/dataset.js';
 import type { OptimizerState } from '../optimizers/index.js';
 import * as random from '../random.js';
 import type { Key } from '../random.js';
@@ -109,7 +109,8 @@ export class Trainer {
     return this.stepper.getParams(this.state.optState);
   }
 
-  paramsSha256(): string {
+  /** SHA-256 of the current parameters (see hash.ts). */
+  paramsSha256(): Promise<string> {
     return paramsSha256(this.params());
   }
 

@@ -140,6 +140,24 @@ export function transpose(x: Ref, axes?: readonly number[]): Ref {
   return new Ref(shape, out);
 }
 
+/** numpy take with 1-D `indices` (negative ones counting from the end). */
+export function take(x: Ref, indices: readonly number[], axis?: number): Ref {
+  if (axis === undefined) return take(new Ref([x.size], x.data), indices, 0);
+  const a = axis < 0 ? axis + x.shape.length : axis;
+  const len = x.shape[a];
+  const shape = [...x.shape];
+  shape[a] = indices.length;
+  const st = stridesOf(x.shape);
+  const out = new Float64Array(prod(shape));
+  for (let i = 0; i < out.length; i++) {
+    const idx = unravel(i, shape);
+    const j = indices[idx[a]];
+    idx[a] = j < 0 ? j + len : j;
+    out[i] = x.data[idx.reduce((o, v, d) => o + v * st[d], 0)];
+  }
+  return new Ref(shape, out);
+}
+
 export function matmul(a: Ref, b: Ref): Ref {
   const A = a.shape.length === 1 ? new Ref([1, a.size], a.data) : a;
   const B = b.shape.length === 1 ? new Ref([b.size, 1], b.data) : b;

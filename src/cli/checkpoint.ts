@@ -10,8 +10,8 @@
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { serialize, deserialize } from '../optimizers/index.js';
-import { checkConfig, type TrainConfig } from './config.js';
-import type { TrainingState } from './trainer.js';
+import { checkConfig, type TrainConfig } from '../training/config.js';
+import type { TrainingState } from '../training/trainer.js';
 
 const MAGIC = 'AHWCKPT\n';
 const VERSION = 1;

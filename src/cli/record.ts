@@ -3,8 +3,8 @@
 // repeats the config and compares the hash.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkConfig, type TrainConfig } from './config.js';
-import type { EpochMetrics, Trainer, TrainingState } from './trainer.js';
+import { checkConfig, type TrainConfig } from '../training/config.js';
+import type { EpochMetrics, Trainer, TrainingState } from '../training/trainer.js';
 import * as tree from '../tree.js';
 import type { Tensor } from '../tensor.js';
 
@@ -50,13 +50,13 @@ export function summarize(epochs: readonly EpochMetrics[]): RunSummary {
   };
 }
 
-export function recordOf(name: string, trainer: Trainer, resumedFrom?: string): RunRecord {
+export async function recordOf(name: string, trainer: Trainer, resumedFrom?: string): Promise<RunRecord> {
   const s = trainer.state;
   const record: RunRecord = {
     format: RUN_FORMAT,
     name,
     config: trainer.config,
-    paramsSha256: trainer.paramsSha256(),
+    paramsSha256: await trainer.paramsSha256(),
     parameterCount: (tree.leaves(trainer.params()) as Tensor[]).reduce((n, t) => n + t.data.length, 0),
     steps: s.step,
     summary: summarize(s.epochs),
