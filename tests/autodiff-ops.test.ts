@@ -3,7 +3,7 @@
 // run on both libraries: L = np+nn (float32, exact autodiff) and L = the float64 reference.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { np, nn, tensor, hvp, Tensor } from '../src/index.js';
+import { np, nn, tensor, hvp, valueAndGrad, Tensor } from '../src/index.js';
 import * as R from './helpers/reference.js';
 import { check, data, type Case } from './helpers/finite-differences.js';
 
