@@ -14,7 +14,7 @@
 //   f32 ×256  the value table (unused entries 0)
 //   u8        train pixels as table indices [train, pixels], then train labels [train],
 //             then test pixels [test, pixels], then test labels [test]
-import { Tensor } from 'adahessian-wasm';
+import { np, Tensor } from 'adahessian-wasm';
 
 const MAGIC = 'AHWDIGIT';
 const VERSION = 1;
@@ -36,8 +36,7 @@ export const DEMO_TEST_DIGITS = 2_000;
 
 /** The first `rows` rows of a `[n, width]` tensor. */
 function firstRows(t: Tensor, rows: number): Tensor {
-  const width = t.shape[1];
-  return new Tensor(t.data.slice(0, rows * width), [rows, width]);
+  return np.take(t, Array.from({ length: rows }, (_, r) => r), 0);
 }
 
 /** The demo's subset of `data`: its first DEMO_TRAIN_DIGITS training and DEMO_TEST_DIGITS test digits. */
