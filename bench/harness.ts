@@ -35,6 +35,8 @@ export interface TimeOptions {
   minSamples?: number;
   /** Seconds Benchmark.js may spend sampling, once minSamples are in (default 0.5). */
   maxTime?: number;
+  /** Fewest warm-up calls (default 3); a call of several seconds is warm after one. */
+  warmupCalls?: number;
 }
 
 /** The variant name of the plain-JS baseline that every suite reports. */
@@ -55,9 +57,10 @@ export function timeIt(fn: () => void, opts: TimeOptions = {}): Timing {
   const minSamples = opts.minSamples ?? 5;
   const maxTime = opts.maxTime ?? 0.5;
 
-  // Warm-up: at least 3 calls and ~100 ms, capped at 50 calls.
+  // Warm-up: at least warmupCalls calls and ~100 ms, capped at 50 calls.
+  const warmupCalls = opts.warmupCalls ?? 3;
   const warmStart = performance.now();
-  for (let i = 0; i < 50 && (i < 3 || performance.now() - warmStart < 100); i++) fn();
+  for (let i = 0; i < 50 && (i < warmupCalls || performance.now() - warmStart < 100); i++) fn();
 
   const bench = new Benchmark({ fn, minSamples, maxTime, async: false });
   bench.run();

@@ -11,18 +11,51 @@ interface Shapes {
   batch: number;
 }
 
-function addBias(z: Float32Array, b: Float32Array, m: number, n: number): void {
+export function addBias(z: Float32Array, b: Float32Array, m: number, n: number): void {
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) z[i * n + j] += b[j];
 }
 
-function colSum(g: Float32Array, m: number, n: number): Float32Array {
+export function colSum(g: Float32Array, m: number, n: number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[j] += g[i * n + j];
   return out;
 }
 
-function addInto(out: Float32Array, a: Float32Array): void {
+export function addInto(out: Float32Array, a: Float32Array): void {
   for (let i = 0; i < out.length; i++) out[i] += a[i];
+}
+
+/**
+ * Log-softmax cross-entropy of logits [m, n] against one-hot y, averaged over rows: the loss, its
+ * gradient g = (p - y)/m and, when the logits have a tangent ż, ġ = p ⊙ (ż - Σ p ż)/m.
+ */
+export function softmaxCrossEntropy(
+  logits: Float32Array, zDot: Float32Array | null, y: Float32Array, m: number, n: number,
+): { loss: number; g: Float32Array; gDot: Float32Array | null } {
+  const g = new Float32Array(m * n);
+  const gDot = zDot ? new Float32Array(m * n) : null;
+  let loss = 0;
+  for (let i = 0; i < m; i++) {
+    let mx = -Infinity;
+    for (let j = 0; j < n; j++) mx = Math.max(mx, logits[i * n + j]);
+    let s = 0;
+    for (let j = 0; j < n; j++) s += Math.exp(logits[i * n + j] - mx);
+    const lse = Math.log(s) + mx;
+    let pz = 0;
+    for (let j = 0; j < n; j++) {
+      const p = Math.exp(logits[i * n + j] - lse);
+      loss -= (y[i * n + j] * (logits[i * n + j] - lse)) / m;
+      g[i * n + j] = (p - y[i * n + j]) / m;
+      if (zDot) pz += p * zDot[i * n + j];
+    }
+    if (gDot && zDot) {
+      for (let j = 0; j < n; j++) {
+        const p = Math.exp(logits[i * n + j] - lse);
+        gDot[i * n + j] = (p * (zDot[i * n + j] - pz)) / m;
+      }
+    }
+  }
+  return { loss, g, gDot };
 }
 
 /**
@@ -67,33 +100,8 @@ export function mlpGradHvp(
       aDot.push(zDot);
     }
   }
-  // loss = -mean_i Σ_j y log softmax(z); g = (p - y)/m ; ġ = p ⊙ (ż - Σ p ż) / m
   const n = sizes[L];
-  const logits = z[L - 1];
-  const zDotL = aDot[L];
-  const g = new Float32Array(m * n);
-  const gDot = v ? new Float32Array(m * n) : null;
-  let loss = 0;
-  for (let i = 0; i < m; i++) {
-    let mx = -Infinity;
-    for (let j = 0; j < n; j++) mx = Math.max(mx, logits[i * n + j]);
-    let s = 0;
-    for (let j = 0; j < n; j++) s += Math.exp(logits[i * n + j] - mx);
-    const lse = Math.log(s) + mx;
-    let pz = 0;
-    for (let j = 0; j < n; j++) {
-      const p = Math.exp(logits[i * n + j] - lse);
-      loss -= (y[i * n + j] * (logits[i * n + j] - lse)) / m;
-      g[i * n + j] = (p - y[i * n + j]) / m;
-      if (zDotL) pz += p * zDotL[i * n + j];
-    }
-    if (gDot && zDotL) {
-      for (let j = 0; j < n; j++) {
-        const p = Math.exp(logits[i * n + j] - lse);
-        gDot[i * n + j] = (p * (zDotL[i * n + j] - pz)) / m;
-      }
-    }
-  }
+  const { loss, g, gDot } = softmaxCrossEntropy(z[L - 1], aDot[L], y, m, n);
   // reverse sweep with tangents
   const grad: Layer[] = new Array(L);
   const hvp: Layer[] | null = v ? new Array(L) : null;
