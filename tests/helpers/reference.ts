@@ -196,9 +196,9 @@ export function standardize(x: Ref, axis: Axis = -1, epsilon = 1e-5): Ref {
 
 // ---- sliding windows on NHWC (JAX's conventions, written out directly) ----------------------
 
-type Padding = 'VALID' | 'SAME' | [[number, number], [number, number]];
+type Padding = 'VALID' | 'SAME' | readonly [readonly [number, number], readonly [number, number]];
 interface WindowOpts {
-  strides?: number | [number, number];
+  strides?: number | readonly [number, number];
   padding?: Padding;
 }
 
@@ -256,7 +256,7 @@ export function conv2d(x: Ref, k: Ref, opts: WindowOpts = {}): Ref {
   return new Ref([N, OH, OW, O], out);
 }
 
-function pool(x: Ref, window: number | [number, number], opts: WindowOpts, kind: 'max' | 'sum' | 'avg'): Ref {
+function pool(x: Ref, window: number | readonly [number, number], opts: WindowOpts, kind: 'max' | 'sum' | 'avg'): Ref {
   const [kh, kw] = typeof window === 'number' ? [window, window] : window;
   const [N, , , C] = x.shape;
   const [OH, OW] = outShape(x.shape, kh, kw, opts);
