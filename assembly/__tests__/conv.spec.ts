@@ -4,7 +4,7 @@
 // rectangular, several row blocks); pooling and its transposes against direct loops; known
 // answers; and no write past any output.
 import { conv2d, conv2dInputGrad, conv2dKernelGrad, gatherAt, maxPool, scatterAddAt, sumPool, sumPoolTranspose } from '../conv/index';
-import { blockRows, convScratchBytes } from '../conv/blocks';
+import { convScratchBytes, sumRows } from '../conv/blocks';
 import { CONV_ACCUMULATE, CONV_SCALAR } from '../conv/flags';
 import { Window } from '../conv/window';
 
@@ -91,7 +91,7 @@ function naiveInputGrad(dy: usize, k: usize, dx: usize, g: Window): void {
 
 function naiveKernelGrad(x: usize, dy: usize, dk: usize, g: Window): void {
   const K = g.kH * g.kW * g.inC;
-  const block = blockRows(g);
+  const block = sumRows(g);
   for (let r0 = 0; r0 < rowCount(g); r0 += block) {
     for (let q = 0; q < K; q++) {
       for (let o = 0; o < g.outC; o++) {
@@ -206,7 +206,7 @@ describe('conv2d kernels, SIMD = scalar = the documented order, bit for bit', ()
   });
   it('several row blocks, channel counts that are not multiples of 4', () => {
     const g = window(2, 12, 11, 64, 3, 3, 20, 1, 1, 0, 0, 0, 0);
-    expect<bool>(blockRows(g) < rowCount(g)).toBe(true);
+    expect<bool>(sumRows(g) < rowCount(g)).toBe(true);
     expect<i32>(convMismatches(g)).toBe(0);
     expect<i32>(convMismatches(window(1, 9, 9, 5, 3, 3, 13, 1, 2, 1, 1, 1, 1))).toBe(0);
   });

@@ -17,11 +17,21 @@ export function im2colRows(x: usize, g: Window, row0: i32, rows: i32, dst: usize
         memory.fill(dst, 0, rowBytes);
       } else {
         if (before) memory.fill(dst, 0, before);
-        memory.copy(dst + before, x + (<usize>inputIndex(g, dy, dxLo) << 2), inside);
+        copyFloats(dst + before, x + (<usize>inputIndex(g, dy, dxLo) << 2), inside);
         if (before + inside < rowBytes) memory.fill(dst + before + inside, 0, rowBytes - before - inside);
       }
       dst += rowBytes;
     }
     advance(g);
   }
+}
+
+/** memory.copy, with short runs (a 3-wide window row of 1 channel) copied inline. */
+// @ts-ignore: decorator
+@inline function copyFloats(dst: usize, src: usize, bytes: usize): void {
+  if (bytes > 64) {
+    memory.copy(dst, src, bytes);
+    return;
+  }
+  for (let i: usize = 0; i < bytes; i += 4) store<f32>(dst + i, load<f32>(src + i));
 }

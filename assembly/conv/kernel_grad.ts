@@ -1,25 +1,52 @@
-// The kernel gradient of a convolution: dK[q, o] (+)= Σ_r P[r, q]·dY[r, o], the patch matrix
-// transposed times dY (the matmul's TRANS_A). The sum over all output positions r runs block by
-// block: each block's partial sum (the matmul's order within it) is added to dK in block order.
-// Block sizes depend only on the geometry (blocks.ts), so the rounding is fixed.
+// The kernel gradient of a convolution: dK[q, o] (+)= Σ_r P[r, q]·dY[r, o] over all output
+// positions r, with P the patch matrix. The sum runs block by block: each block's partial sum
+// (the matmul's order over r within it) is added to dK in block order. Block sizes depend only on
+// the geometry (sumRows, blocks.ts), so the rounding is fixed.
+// The SIMD path computes each block's partial sums as dYᵀ·P (the matmul with TRANS_A), which
+// packs the patch rows straight into the matmul's panels and keeps dYᵀ of the block (outC rows)
+// in L1, then adds them transposed into dK; the scalar path computes Pᵀ·dY directly. The products
+// are the same (f32 multiplication commutes) and summed in the same order: the same bits.
 import { Window, outputRows, patchSize } from './window';
-import { blockRows, gemm, packAfterPatches, rowAt } from './blocks';
+import { packArea, rowAt, sumRows } from './blocks';
 import { im2colRows } from './im2col';
-import { CONV_ACCUMULATE } from './flags';
+import { CONV_ACCUMULATE, CONV_SCALAR } from './flags';
 import { ACCUMULATE, TRANS_A } from '../matmul/flags';
+import { matmul, matmulPackBytes } from '../matmul/simd';
+import { matmulScalar } from '../matmul/scalar';
 
 /** dk (+)= corr(x, dy): shapes as conv2d (forward.ts); dk is [kH, kW, inC, outC]. */
 export function conv2dKernelGrad(x: usize, dy: usize, dk: usize, geometry: usize, flags: i32, scratch: usize): void {
   const g = changetype<Window>(geometry);
   const total = outputRows(g);
   const k = patchSize(g);
+  const o = g.outC;
+  const pack = packArea(scratch, g);
+  // the SIMD path's block sums dYᵀ·P [o × k] sit after the matmul's scratch
+  const sums = pack + <usize>matmulPackBytes(o, sumRows(g), k, TRANS_A);
   let accumulate = (flags & CONV_ACCUMULATE) != 0;
-  if (total == 0 && !accumulate) memory.fill(dk, 0, (<usize>k * g.outC) << 2); // an empty sum
-  for (let r0 = 0; r0 < total; r0 += blockRows(g)) {
-    const rows = min(blockRows(g), total - r0);
+  if (total == 0 && !accumulate) memory.fill(dk, 0, (<usize>k * o) << 2); // an empty sum
+  for (let r0 = 0; r0 < total; r0 += sumRows(g)) {
+    const rows = min(sumRows(g), total - r0);
     im2colRows(x, g, r0, rows, scratch);
-    const mm = TRANS_A | (accumulate ? ACCUMULATE : 0);
-    gemm(flags, scratch, rowAt(dy, r0, g.outC), dk, k, rows, g.outC, mm, packAfterPatches(scratch, g));
+    const dyBlock = rowAt(dy, r0, o);
+    if (flags & CONV_SCALAR) {
+      matmulScalar(scratch, dyBlock, dk, k, rows, o, TRANS_A | (accumulate ? ACCUMULATE : 0), 0, pack);
+    } else {
+      matmul(dyBlock, scratch, sums, o, rows, k, TRANS_A, 0, pack);
+      addTransposed(sums, dk, o, k, accumulate);
+    }
     accumulate = true;
+  }
+}
+
+/** dst[k×m] = src[m×k]ᵀ, or dst += that (element by element, as the matmul's ACCUMULATE). */
+function addTransposed(src: usize, dst: usize, m: i32, k: i32, accumulate: bool): void {
+  for (let q = 0; q < k; q++) {
+    const d = dst + ((<usize>q * m) << 2);
+    for (let i = 0; i < m; i++) {
+      const s = load<f32>(src + ((<usize>i * k + q) << 2));
+      const p = d + (<usize>i << 2);
+      store<f32>(p, accumulate ? load<f32>(p) + s : s);
+    }
   }
 }

@@ -36,7 +36,7 @@ const COPY_A_MIN_N = 32;
 }
 
 /** All rows of C for one 8-wide panel (cols real columns) at column cp. */
-function rowsOfPanel8(
+export function rowsOfPanel8(
   a: usize, aRow: usize, aCol: usize, transA: bool, m: i32, panel: usize, k: i32,
   cp: usize, cRow: usize, biasp: usize, accumulate: bool, cols: i32,
 ): void {
@@ -56,7 +56,7 @@ function rowsOfPanel8(
 }
 
 /** All rows of C for one 4-wide panel (cols ≤ 4 real columns) at column cp. */
-function rowsOfPanel4(
+export function rowsOfPanel4(
   a: usize, aRow: usize, aCol: usize, transA: bool, m: i32, panel: usize, k: i32,
   cp: usize, cRow: usize, biasp: usize, accumulate: bool, cols: i32,
 ): void {
