@@ -1,6 +1,8 @@
 // Tensor: a row-major float32 array with a shape. JS-owned (the data lives in a Float32Array on
 // the JS heap, not in wasm memory), immutable by convention.
 
+import { formatValues } from './format.js';
+
 export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {
@@ -67,6 +69,17 @@ export class Tensor {
 
   toString(): string {
     return `Tensor(shape=${formatShape(this.shape)})`;
+  }
+
+  /**
+   * What console.log and util.inspect show in Node: the values, numpy-style (summarised past 1,000
+   * of them), and the shape. The symbol is the one Node looks up, made with Symbol.for, so the
+   * package never imports node:util and bundles for browsers as it is.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    if (this.constructor !== Tensor) return this.toString(); // a Tracer may no longer hold values
+    const prefix = 'Tensor(';
+    return `${prefix}${formatValues(this.data, this.shape, prefix.length)}, shape=${formatShape(this.shape)})`;
   }
 }
 

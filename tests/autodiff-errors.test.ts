@@ -1,7 +1,7 @@
 // Bad input to the transforms and ops: each a clear error naming what was wrong.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { grad, hvp, gradAndHessian, valueAndGrad, np, nn, tensor, random, Tensor } from '../src/index.js';
+import { grad, hvp, gradAndHessian, valueAndGrad, np, nn, tensor, random, stax, Tensor } from '../src/index.js';
 
 const w = tensor([[1, 2], [3, 4]]);
 const loss = (p: Tensor) => np.sum(np.square(p));
@@ -9,6 +9,22 @@ const loss = (p: Tensor) => np.sum(np.square(p));
 test('funInput must be an array: a TypeError that suggests [input]', () => {
   assert.throws(() => gradAndHessian(loss, w as any, random.key(0)), (e: Error) => e instanceof TypeError && /\[input\]/.test(e.message));
   assert.throws(() => hvp(loss, w as any, w), (e: Error) => e instanceof TypeError && /\[input\]/.test(e.message));
+});
+
+test('params passed as funInput (the batch forgotten): the error says funInput must be the array of fun\'s arguments', () => {
+  const [init, predict] = stax.serial(stax.Dense(3), stax.Relu, stax.Dense(2), stax.LogSoftmax);
+  const [, params] = init(random.key(0), [-1, 4]);
+  const lossOfBatch = (p: unknown, [inputs, targets]: [Tensor, Tensor]) => np.negative(np.mean(np.sum(np.multiply(predict(p, inputs), targets), 1)));
+  const batch: [Tensor, Tensor] = [random.normal(random.key(1), [5, 4]), tensor([[1, 0], [0, 1], [1, 0], [0, 1], [1, 0]])];
+  const forgotten = (call: () => unknown) =>
+    assert.throws(call, (e: Error) => e instanceof TypeError && /fun declares 2 parameter\(s\) but got 4 from funInput, which must be the array of fun's arguments \(such as \[params, batch\]/.test(e.message));
+  forgotten(() => gradAndHessian(lossOfBatch, params as unknown[], random.key(0)));
+  forgotten(() => hvp(lossOfBatch, params as unknown[], (params as unknown[])[0]));
+  // grad's own call with an argument missing gets the count too
+  assert.throws(() => (grad(lossOfBatch) as (p: unknown) => unknown)(params), /fun declares 2 parameter\(s\) but got 1 from its call/);
+  // With the batch, the same calls work.
+  const [g] = gradAndHessian(lossOfBatch, [params, batch], random.key(0));
+  assert.equal((g as unknown[]).length, 4);
 });
 
 test('argnum out of range', () => {

@@ -166,6 +166,10 @@ test('bad command lines exit 2 with a message and the usage on stderr', async ()
     [['train', '--model', 'cnn', '--hidden', '8'], /--hidden does not apply to --model cnn/],
     [['train', '--data', 'mnist.zip'], /--data must be 'mnist' or 'idx:<dir>'/],
     [['train', '--lr=-1'], /--lr must be a finite number ≥ 0, got '-1'/],
+    // a negative number after a flag is its value (parseArgs alone would call it ambiguous)
+    [['train', '--lr', '-0.1'], /--lr must be a finite number ≥ 0, got '-0.1'/],
+    [['train', '--seed', '-1'], /--seed must be an integer ≥ 0, got '-1'/],
+    [['train', '--eps', '-.5'], /--eps must be a finite number ≥ 0, got '-.5'/],
     [['train', '--lr', 'fast'], /--lr must be a finite number ≥ 0, got 'fast'/],
     [['train', '--checkpoint-every', '0'], /--checkpoint-every must be an integer ≥ 1/],
     [['train', 'extra'], /unexpected argument 'extra'/i],
@@ -198,4 +202,16 @@ test('unreadable inputs are errors (exit 1) that name the file', async () => {
   const c = await cliInProcess('train', '--resume', notCheckpoint);
   assert.equal(c.code, 1);
   assert.match(c.stderr, /bad\.ckpt: not a checkpoint/);
+  for (const args of [['train', '--resume', join(dir, 'missing.ckpt')], ['verify', join(dir, 'missing.json')]]) {
+    const m = cliInProcess(...args);
+    assert.equal(m.code, 1, args.join(' '));
+    assert.match(m.stderr, new RegExp(`(--resume|verify): ${join(dir, 'missing')}\\.(ckpt|json) does not exist`), args.join(' '));
+  }
+});
+
+test('--limit above the number of training examples is an error naming both', () => {
+  const r = cliInProcess('train', '--hidden', '8', '--epochs', '1', '--limit', '60001', '--out', join(dir, 'too-many.json'));
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /limit 60001 is more than the 60000 training examples/);
+  assert.ok(!existsSync(join(dir, 'too-many.json')), 'no run file');
 });

@@ -7,6 +7,7 @@ import type { Tree, TreeDef } from '../tree.js';
 import { allocF32, copyOut, f32, scoped } from '../wasm/arena.js';
 import { core } from '../wasm/instance.js';
 import { activeTrace, Trace, Tracer, withTrace, type TangentWriter } from './trace.js';
+import { knownKeys } from '../options.js';
 import * as random from '../random.js';
 import type { Key } from '../random.js';
 
@@ -67,6 +68,19 @@ interface Pass {
  * Runs `fun` on `args` with leaf tangents `directions` (null: gradient only), then the reverse
  * sweep. Must be called inside `scoped`; the returned addresses die with that scope.
  */
+/**
+ * When fun fails and was not given as many arguments as it declares, the likely cause: for
+ * gradAndHessian(loss, params, key), params (an array) was taken as the list of loss's arguments.
+ */
+function argumentCountHint(fun: Fun, given: number, who: string): string {
+  if (fun.length === 0 || fun.length === given) return '';
+  const source =
+    who === 'valueAndGrad'
+      ? 'its call'
+      : "funInput, which must be the array of fun's arguments (such as [params, batch], the seed's tuple), not one argument";
+  return ` (fun declares ${fun.length} parameter(s) but got ${given} from ${source})`;
+}
+
 function differentiate(fun: Fun, args: unknown[], arg: Argument, directions: TangentWriter[] | null, who: string): Pass {
   if (typeof fun !== 'function') throw new TypeError(`${who}: fun must be a function, got ${describe(fun)}`);
   const { argnum, leaves, def } = arg;
@@ -75,12 +89,19 @@ function differentiate(fun: Fun, args: unknown[], arg: Argument, directions: Tan
     const inputs = leaves.map((leaf, i) => trace.input(leaf, directions ? directions[i] : null));
     const traced = [...args];
     traced[argnum] = tree.unflatten(def, inputs);
-    const out = fun(...traced);
+    const hint = argumentCountHint(fun, args.length, who);
+    let out: unknown;
+    try {
+      out = fun(...traced);
+    } catch (e) {
+      if (hint === '' || !(e instanceof Error)) throw e;
+      throw new TypeError(`${who}: fun threw: ${e.message}${hint}`, { cause: e });
+    }
     if (!isTensor(out)) {
-      throw new TypeError(`${who}: fun must return a scalar Tensor (shape []), got ${describe(out)}`);
+      throw new TypeError(`${who}: fun must return a scalar Tensor (shape []), got ${describe(out)}${hint}`);
     }
     if (out.shape.length !== 0) {
-      throw new TypeError(`${who}: fun must return a scalar (shape []), got shape ${formatShape(out.shape)}`);
+      throw new TypeError(`${who}: fun must return a scalar (shape []), got shape ${formatShape(out.shape)}${hint}`);
     }
     const y = out instanceof Tracer ? out : trace.constant(out);
     if (y.trace !== trace) y.assertLive();
@@ -177,6 +198,7 @@ export function valueGradAndHessian(
 ): [Tensor, Tree<Tensor>, Tree<Tensor>] {
   const who = 'gradAndHessian';
   const args = checkArgs(funInput, argnum, who);
+  knownKeys(who, options, ['samples']);
   const samples = options.samples ?? 1;
   if (!Number.isInteger(samples) || samples < 1) {
     throw new RangeError(`${who}: samples must be a positive integer, got ${samples}`);

@@ -11,6 +11,7 @@ import {
   COMPARE_OPTIONS,
   TRAIN_OPTIONS,
   configFlagsGiven,
+  existingFile,
   integerFlag,
   parseFlags,
   runConfigFromFlags,
@@ -66,7 +67,7 @@ export async function train(args: string[], io: Io = processIo): Promise<number>
     if (given.length > 0) {
       throw new UsageError(`--resume takes the run's settings from the checkpoint; drop ${given.map((f) => `--${f}`).join(', ')}`);
     }
-    const checkpoint = readCheckpoint(values.resume);
+    const checkpoint = readCheckpoint(existingFile('--resume', values.resume));
     config = checkpoint.config;
     resume = { path: values.resume, state: checkpoint.state };
   } else {
@@ -87,7 +88,7 @@ export async function verify(args: string[], io: Io = processIo): Promise<number
   const { positionals } = parseFlags('verify', args, {}, 1);
   if (positionals.length !== 1) throw new UsageError('verify: expected the run file, e.g. verify runs/adam.json');
   const path = positionals[0];
-  const recorded = readRunRecord(path);
+  const recorded = readRunRecord(existingFile('verify', path));
   const rerun = await trainRun(io, `verify ${recorded.name}`, recorded.config);
   say(`recorded sha256 ${recorded.paramsSha256}`);
   say(`rerun    sha256 ${rerun.paramsSha256}`);

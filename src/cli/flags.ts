@@ -1,4 +1,5 @@
 // Command-line flags → a TrainConfig. Anything malformed or out of place is a UsageError (exit 2).
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   DATA_SPECS,
@@ -49,10 +50,28 @@ export const TRAIN_OPTIONS: Options = {
 export const COMPARE_OPTIONS: Options = { ...RUN_OPTIONS, name: { type: 'string' }, 'out-dir': { type: 'string' } };
 
 /** parseArgs, with its errors turned into UsageErrors. */
+/**
+ * `--lr -0.1` as `--lr=-0.1`: parseArgs takes a value that starts with a dash for another flag,
+ * but a negative number after a flag that takes a value is that flag's value.
+ */
+function joinNegativeValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i].startsWith('--') ? options[args[i].slice(2)] : undefined;
+    if (flag?.type === 'string' && i + 1 < args.length && /^-(\d|\.\d)/.test(args[i + 1])) {
+      out.push(`${args[i]}=${args[i + 1]}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
+}
+
 export function parseFlags(command: string, args: string[], options: Options, positionals = 0) {
   let parsed;
   try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals > 0 });
+    parsed = parseArgs({ args: joinNegativeValues(args, options), options, strict: true, allowPositionals: positionals > 0 });
   } catch (e) {
     throw new UsageError(`${command}: ${(e as Error).message}`);
   }
@@ -60,6 +79,12 @@ export function parseFlags(command: string, args: string[], options: Options, po
     throw new UsageError(`${command}: unexpected argument '${parsed.positionals[positionals]}'`);
   }
   return parsed as { values: Record<string, string | undefined>; positionals: string[] };
+}
+
+/** `path`, which `what` (a flag or argument) names, must exist: else an Error (exit 1) naming it. */
+export function existingFile(what: string, path: string): string {
+  if (!existsSync(path)) throw new Error(`${what}: ${path} does not exist`);
+  return path;
 }
 
 export function integerFlag(flag: string, text: string, min = 1): number {

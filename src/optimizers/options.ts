@@ -53,17 +53,7 @@ export function stepSizeAt(owner: string, stepSize: number | Schedule, i: number
   return value;
 }
 
-/** Throws a TypeError for an options object with keys the optimizer does not know (typos). */
-export function knownKeys(owner: string, options: object, allowed: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${owner}: options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`${owner}: unknown option '${key}' (expected one of ${allowed.join(', ')})`);
-    }
-  }
-}
+export { knownKeys } from '../options.js';
 
 /** Drops keys whose value is undefined, so they take their defaults. */
 export function withoutUndefined<T extends object>(o: T): Partial<T> {

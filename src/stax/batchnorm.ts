@@ -3,6 +3,7 @@
 // second derivatives come from the primitives' rules.
 import type { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../tensor.js';
+import { knownKeys } from '../options.js';
 import * as random from '../random.js';
 import * as np from '../np.js';
 import * as nn from '../nn.js';
@@ -27,14 +28,9 @@ export interface BatchNormOptions {
  * gamma_init=ones). Params [beta, gamma], each of the input's shape without the `axis` axes;
  * a disabled one is [] (JAX's ()).
  */
-export function BatchNorm({
-  axis = [0, 1, 2],
-  epsilon = 1e-5,
-  center = true,
-  scale = true,
-  betaInit = zeros,
-  gammaInit = ones,
-}: BatchNormOptions = {}): Layer {
+export function BatchNorm(options: BatchNormOptions = {}): Layer {
+  knownKeys('BatchNorm', options, ['axis', 'epsilon', 'center', 'scale', 'betaInit', 'gammaInit']);
+  const { axis = [0, 1, 2], epsilon = 1e-5, center = true, scale = true, betaInit = zeros, gammaInit = ones } = options;
   const axes = typeof axis === 'number' ? [axis] : [...axis];
   if (axes.length === 0 || !axes.every((a) => Number.isSafeInteger(a))) {
     throw new RangeError(`BatchNorm: axis must be an integer or a non-empty list of integers, got ${describe(axis)}`);

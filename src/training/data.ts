@@ -8,10 +8,11 @@ import * as random from '../random.js';
 import type { Key } from '../random.js';
 import type { Tensor } from '../tensor.js';
 
-/** The data set with only its first `limit` training examples (all of them if null or larger). */
+/** The data set with only its first `limit` training examples (all of them if null). */
 export function firstExamples(data: Dataset, limit: number | null): Dataset {
   const n = data.trainImages.shape[0];
-  if (limit === null || limit >= n) return data;
+  if (limit !== null && limit > n) throw new RangeError(`limit ${limit} is more than the ${n} training examples`);
+  if (limit === null || limit === n) return data;
   const rows = Array.from({ length: limit }, (_, r) => r);
   return { ...data, trainImages: np.take(data.trainImages, rows, 0), trainLabels: np.take(data.trainLabels, rows, 0) };
 }
