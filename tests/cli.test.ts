@@ -203,14 +203,14 @@ test('unreadable inputs are errors (exit 1) that name the file', async () => {
   assert.equal(c.code, 1);
   assert.match(c.stderr, /bad\.ckpt: not a checkpoint/);
   for (const args of [['train', '--resume', join(dir, 'missing.ckpt')], ['verify', join(dir, 'missing.json')]]) {
-    const m = cliInProcess(...args);
+    const m = await cliInProcess(...args);
     assert.equal(m.code, 1, args.join(' '));
     assert.match(m.stderr, new RegExp(`(--resume|verify): ${join(dir, 'missing')}\\.(ckpt|json) does not exist`), args.join(' '));
   }
 });
 
-test('--limit above the number of training examples is an error naming both', () => {
-  const r = cliInProcess('train', '--hidden', '8', '--epochs', '1', '--limit', '60001', '--out', join(dir, 'too-many.json'));
+test('--limit above the number of training examples is an error naming both', async () => {
+  const r = await cliInProcess('train', '--hidden', '8', '--epochs', '1', '--limit', '60001', '--out', join(dir, 'too-many.json'));
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /limit 60001 is more than the 60000 training examples/);
   assert.ok(!existsSync(join(dir, 'too-many.json')), 'no run file');
