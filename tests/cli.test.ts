@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -214,4 +214,82 @@ test('--limit above the number of training examples is an error naming both', as
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /limit 60001 is more than the 60000 training examples/);
   assert.ok(!existsSync(join(dir, 'too-many.json')), 'no run file');
+});
+
+// --- files are never left half-written, and runs never mix up data or run files -------------------
+
+test('a failed write (file size limit) keeps the previous run file whole and leaves no temporary file', async () => {
+  const out = join(dir, 'limited.json');
+  const previous = readFileSync(full);
+  writeFileSync(out, previous);
+  const command = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'train', '--optimizer', 'sgd', ...SMALL, '--epochs', '1', '--out', out];
+  const r = spawnSync('bash', ['-c', 'ulimit -f 1 && exec "$@"', 'bash', ...command], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /cannot write .*limited\.json: .*EFBIG/);
+  assert.deepEqual(readFileSync(out), previous, 'the previous run file is untouched');
+  assert.ok(!existsSync(`${out}.partial`), 'no temporary file is left');
+});
+
+test('--out and --out-dir are checked before training', async () => {
+  const started = Date.now();
+  const underFile = await cliInProcess('train', ...SMALL, '--out', join(full, 'x.json'));
+  assert.equal(underFile.code, 2, underFile.stderr);
+  assert.match(underFile.stderr, /--out .*full\.json\/x\.json: .*full\.json is not a directory/);
+  assert.doesNotMatch(underFile.stderr, /epoch \d/, 'nothing was trained');
+  const isDir = await cliInProcess('train', ...SMALL, '--out', dir);
+  assert.equal(isDir.code, 2);
+  assert.match(isDir.stderr, /is a directory, expected a file name/);
+  const dirIsFile = await cliInProcess('compare', '--hidden', '8', '--epochs', '1', '--out-dir', full);
+  assert.equal(dirIsFile.code, 2);
+  assert.match(dirIsFile.stderr, /--out-dir .*full\.json: is a file, expected a directory/);
+  assert.ok(Date.now() - started < 5000, 'refused at once');
+});
+
+test('--resume without --out continues the checkpoint\'s own run file, never runs/<optimizer>.json', async () => {
+  const defaultFile = join(ROOT, 'runs', 'adahessian.json');
+  const before = existsSync(defaultFile) ? readFileSync(defaultFile) : null;
+  const want = JSON.parse(readFileSync(full, 'utf8')).paramsSha256;
+  const r = cli('train', '--resume', join(dir, 'full.step6.ckpt'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`wrote ${join(dir, 'full.json').replace(/[.\\/]/g, '\\$&')}`));
+  assert.equal(JSON.parse(readFileSync(full, 'utf8')).paramsSha256, want);
+  assert.deepEqual(existsSync(defaultFile) ? readFileSync(defaultFile) : null, before, 'runs/adahessian.json untouched');
+  const odd = join(dir, 'odd.ckpt');
+  writeFileSync(odd, readFileSync(join(dir, 'full.step6.ckpt')));
+  const refused = await cliInProcess('train', '--resume', odd);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--resume .*odd\.ckpt: give --out/);
+});
+
+test('verify refuses a run file whose data fingerprint differs, before training', async () => {
+  const record = JSON.parse(readFileSync(full, 'utf8'));
+  assert.match(record.dataSha256, /^[0-9a-f]{64}$/);
+  const other = join(dir, 'other-data.json');
+  writeFileSync(other, JSON.stringify({ ...record, dataSha256: '0'.repeat(64) }));
+  const r = await cliInProcess('verify', other);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /MISMATCH: .*other-data\.json was trained on data with SHA-256 0{64}, but mnist now has [0-9a-f]{64}/);
+  assert.doesNotMatch(r.stdout, /rerun/);
+});
+
+test('empty IDX training or test sets are clear errors before training', async () => {
+  const idx = (dims: number[]) => {
+    const b = Buffer.alloc(4 + 4 * dims.length + dims.reduce((a, d) => a * d, 1));
+    b.writeUInt32BE((0x08 << 8) | dims.length, 0);
+    dims.forEach((d, k) => b.writeUInt32BE(d, 4 + 4 * k));
+    return b;
+  };
+  for (const [emptySplit, message] of [['train', /the training set is empty/], ['t10k', /the test set is empty/]] as const) {
+    const data = join(dir, `empty-${emptySplit}`);
+    mkdirSync(data, { recursive: true });
+    for (const split of ['train', 't10k']) {
+      const n = split === emptySplit ? 0 : 3;
+      writeFileSync(join(data, `${split}-images-idx3-ubyte`), idx([n, 28, 28]));
+      writeFileSync(join(data, `${split}-labels-idx1-ubyte`), idx([n]));
+    }
+    const r = await cliInProcess('train', '--data', `idx:${data}`, '--hidden', '8', '--epochs', '1', '--out', join(dir, 'empty.json'));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /NaN|reading/);
+  }
 });

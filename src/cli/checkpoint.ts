@@ -1,74 +1,117 @@
 // Checkpoint files: a run's config and TrainingState, from which the run continues bit for bit.
 //
-// Layout (version 1):
+// Layout (version 2):
 //   8 bytes   "AHWCKPT\n"
 //   u32 LE    format version
 //   u32 LE    header length in bytes
-//   header    UTF-8 JSON { config, step, epoch, batch, probeKey, initial, epochs, batchLosses, epochSeconds }
-//   rest      the optimizer state, as optimizers.serialize wrote it
+//   header    UTF-8 JSON { config, dataSha256, step, epoch, batch, probeKey, initial, epochs,
+//             batchLosses, epochSeconds }
+//   state     the optimizer state, as optimizers.serialize wrote it
+//   u32 LE    CRC-32 of every byte before it
 // JSON keeps every float64 number exact (losses, times), and the optimizer bytes keep every float32.
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// Loading checks the checksum first (any changed byte is refused), then every header field.
+import { readFileSync } from 'node:fs';
+import { crc32 } from '../crc32.js';
 import { serialize, deserialize } from '../optimizers/index.js';
 import { checkConfig, type TrainConfig } from '../training/config.js';
-import type { TrainingState } from '../training/trainer.js';
+import type { EpochMetrics, TrainingState } from '../training/trainer.js';
+import { writeFileAtomic } from './files.js';
 
 const MAGIC = 'AHWCKPT\n';
-const VERSION = 1;
+const VERSION = 2;
 const PREFIX = MAGIC.length + 8;
+const CHECKSUM_BYTES = 4;
 
 export interface Checkpoint {
   config: TrainConfig;
+  /** datasetSha256 of the data the run trains on: a resume on other data is refused. */
+  dataSha256: string;
   state: TrainingState;
 }
 
-export function encodeCheckpoint({ config, state }: Checkpoint): Uint8Array {
+export function encodeCheckpoint({ config, dataSha256, state }: Checkpoint): Uint8Array {
   const { optState, probeKey, ...rest } = state;
-  const header = new TextEncoder().encode(JSON.stringify({ config, ...rest, probeKey: Array.from(probeKey) }));
+  const header = new TextEncoder().encode(JSON.stringify({ config, dataSha256, ...rest, probeKey: Array.from(probeKey) }));
   const opt = serialize(optState);
-  const bytes = new Uint8Array(PREFIX + header.length + opt.length);
+  const bytes = new Uint8Array(PREFIX + header.length + opt.length + CHECKSUM_BYTES);
   for (let c = 0; c < MAGIC.length; c++) bytes[c] = MAGIC.charCodeAt(c);
   const view = new DataView(bytes.buffer);
   view.setUint32(MAGIC.length, VERSION, true);
   view.setUint32(MAGIC.length + 4, header.length, true);
   bytes.set(header, PREFIX);
   bytes.set(opt, PREFIX + header.length);
+  const end = bytes.length - CHECKSUM_BYTES;
+  view.setUint32(end, crc32(bytes.subarray(0, end)), true);
   return bytes;
 }
 
+const METRICS = ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy'] as const;
+
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+const isFinite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** The checkpoint in `bytes`; `name` (the file) is in every error, with what is wrong. */
 export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkpoint {
   const bad = (why: string): never => {
     throw new Error(`${name}: not a checkpoint of adahessian-wasm (${why})`);
   };
-  if (bytes.length < PREFIX) bad(`only ${bytes.length} bytes`);
+  if (bytes.length < PREFIX + CHECKSUM_BYTES) bad(`only ${bytes.length} bytes`);
   for (let c = 0; c < MAGIC.length; c++) if (bytes[c] !== MAGIC.charCodeAt(c)) bad('wrong magic bytes');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(MAGIC.length, true);
   if (version !== VERSION) bad(`format version ${version}, this version reads ${VERSION}`);
   const headerLength = view.getUint32(MAGIC.length + 4, true);
-  if (PREFIX + headerLength > bytes.length) bad('truncated header');
+  if (PREFIX + headerLength + CHECKSUM_BYTES > bytes.length) bad(`truncated header: ${bytes.length} bytes, the header alone needs ${PREFIX + headerLength}`);
+  const end = bytes.length - CHECKSUM_BYTES;
+  if (view.getUint32(end, true) !== crc32(bytes.subarray(0, end))) {
+    bad('checksum mismatch: the file is damaged or truncated');
+  }
   let header: any;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + headerLength)));
   } catch {
     return bad('unreadable header');
   }
-  const config = checkConfig(header.config, `${name}: config`);
-  const optState = deserialize(bytes.subarray(PREFIX + headerLength), name);
-  const { step, epoch, batch, probeKey, initial, epochs, batchLosses, epochSeconds } = header;
-  if (!Number.isSafeInteger(step) || step !== optState.step) bad(`step ${step} but the optimizer state is at step ${optState.step}`);
-  if (!Number.isSafeInteger(epoch) || !Number.isSafeInteger(batch)) bad('bad epoch or batch');
-  if (!Array.isArray(probeKey) || probeKey.length !== 2) bad('bad probe key');
-  if (!Array.isArray(epochs) || !Array.isArray(batchLosses) || batchLosses.length !== step) bad('bad metrics');
+  if (header === null || typeof header !== 'object') bad('unreadable header');
+  let config: TrainConfig;
+  try {
+    config = checkConfig(header.config, `${name}: config`);
+  } catch (e) {
+    return bad((e as Error).message);
+  }
+  const optState = deserialize(bytes.subarray(PREFIX + headerLength, end), name);
+  if (optState.kind !== config.optimizer) bad(`its optimizer state is ${optState.kind}'s but its config says ${config.optimizer}`);
+  const { step, epoch, batch, probeKey, initial, epochs, batchLosses, epochSeconds, dataSha256 } = header;
+  if (!isCount(step) || step !== optState.step) bad(`step ${JSON.stringify(step)} but the optimizer state is at step ${optState.step}`);
+  if (!isCount(epoch) || !isCount(batch)) bad(`epoch and batch must be integers ≥ 0, got ${JSON.stringify(epoch)} and ${JSON.stringify(batch)}`);
+  if (!Array.isArray(probeKey) || probeKey.length !== 2 || !probeKey.every((w) => isCount(w) && w <= 0xffffffff)) {
+    bad(`probeKey must be two integers in [0, 2^32), got ${JSON.stringify(probeKey)}`);
+  }
+  if (initial === null || typeof initial !== 'object' || !METRICS.every((m) => isFinite(initial[m]))) {
+    bad(`initial must hold finite ${METRICS.join(', ')}, got ${JSON.stringify(initial)}`);
+  }
+  if (!Array.isArray(epochs) || epochs.length !== epoch) bad(`epochs must list the ${epoch} finished epochs, got ${JSON.stringify(epochs)?.slice(0, 80)}`);
+  epochs.forEach((e: EpochMetrics, k: number) => {
+    const fields = [...METRICS, 'seconds'] as const;
+    if (e === null || typeof e !== 'object' || e.epoch !== k + 1 || !isCount(e.steps) || !fields.every((f) => isFinite(e[f]))) {
+      bad(`epochs[${k}] must be the metrics of epoch ${k + 1}, got ${JSON.stringify(e)}`);
+    }
+  });
+  if (!Array.isArray(batchLosses) || batchLosses.length !== step || !batchLosses.every(isFinite)) {
+    bad(`batchLosses must be ${step} finite numbers (one per step)`);
+  }
+  if (!isFinite(epochSeconds) || epochSeconds < 0) bad(`epochSeconds must be a finite number ≥ 0, got ${JSON.stringify(epochSeconds)}`);
+  if (typeof dataSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(dataSha256)) bad(`dataSha256 must be 64 hex digits, got ${JSON.stringify(dataSha256)}`);
   return {
     config,
+    dataSha256,
     state: {
       step,
       epoch,
       batch,
       probeKey: Uint32Array.from(probeKey),
       optState,
-      initial,
+      initial: Object.fromEntries(METRICS.map((m) => [m, initial[m]])) as TrainingState['initial'],
       epochs,
       batchLosses,
       epochSeconds,
@@ -78,12 +121,15 @@ export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkp
 
 /** Writes to a temporary file first, so an interrupted write never leaves a damaged checkpoint. */
 export function writeCheckpoint(path: string, checkpoint: Checkpoint): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const partial = `${path}.partial`;
-  writeFileSync(partial, encodeCheckpoint(checkpoint));
-  renameSync(partial, path);
+  writeFileAtomic(path, encodeCheckpoint(checkpoint));
 }
 
 export function readCheckpoint(path: string): Checkpoint {
-  return decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new Error(`${path}: cannot read the checkpoint (${(e as Error).message})`);
+  }
+  return decodeCheckpoint(bytes, path);
 }

@@ -1,14 +1,14 @@
 // Run files (runs/<name>.json): what a run was (its config), how it went (metrics per epoch, the
 // loss of every batch) and where it ended (the SHA-256 of its final parameters). `verify`
 // repeats the config and compares the hash.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { checkConfig, type TrainConfig } from '../training/config.js';
+import { writeFileAtomic } from './files.js';
 import type { EpochMetrics, Trainer, TrainingState } from '../training/trainer.js';
 import * as tree from '../tree.js';
 import type { Tensor } from '../tensor.js';
 
-export const RUN_FORMAT = 'adahessian-wasm/run@1';
+export const RUN_FORMAT = 'adahessian-wasm/run@2';
 
 export interface RunSummary {
   trainLoss: number;
@@ -24,6 +24,8 @@ export interface RunRecord {
   name: string;
   config: TrainConfig;
   paramsSha256: string;
+  /** datasetSha256 of the training and test data: verify refuses to rerun on other data. */
+  dataSha256: string;
   parameterCount: number;
   steps: number;
   summary: RunSummary;
@@ -50,13 +52,14 @@ export function summarize(epochs: readonly EpochMetrics[]): RunSummary {
   };
 }
 
-export async function recordOf(name: string, trainer: Trainer, resumedFrom?: string): Promise<RunRecord> {
+export async function recordOf(name: string, trainer: Trainer, dataSha256: string, resumedFrom?: string): Promise<RunRecord> {
   const s = trainer.state;
   const record: RunRecord = {
     format: RUN_FORMAT,
     name,
     config: trainer.config,
     paramsSha256: await trainer.paramsSha256(),
+    dataSha256,
     parameterCount: (tree.leaves(trainer.params()) as Tensor[]).reduce((n, t) => n + t.data.length, 0),
     steps: s.step,
     summary: summarize(s.epochs),
@@ -70,8 +73,7 @@ export async function recordOf(name: string, trainer: Trainer, resumedFrom?: str
 }
 
 export function writeRunRecord(path: string, record: RunRecord): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(record, null, 1) + '\n');
+  writeFileAtomic(path, JSON.stringify(record, null, 1) + '\n');
 }
 
 /** Reads a run file; throws an Error naming the file and what is wrong with it. */
@@ -87,6 +89,9 @@ export function readRunRecord(path: string): RunRecord {
   }
   if (typeof record.paramsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(record.paramsSha256)) {
     throw new Error(`${path}: paramsSha256 must be 64 hex digits, got ${JSON.stringify(record.paramsSha256)}`);
+  }
+  if (typeof record.dataSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(record.dataSha256)) {
+    throw new Error(`${path}: dataSha256 must be 64 hex digits, got ${JSON.stringify(record.dataSha256)}`);
   }
   record.config = checkConfig(record.config, `${path}: config`);
   return record as RunRecord;

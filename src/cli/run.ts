@@ -11,7 +11,12 @@ export interface Checkpointing {
   written?(path: string): void;
 }
 
-export function runToEnd(trainer: Trainer, name: string, progress: Progress, checkpointing?: Checkpointing): void {
+export function runToEnd(
+  trainer: Trainer,
+  name: string,
+  progress: Progress,
+  checkpointing?: Checkpointing & { dataSha256: string },
+): void {
   progress.start(name, trainer);
   try {
     while (!trainer.done) {
@@ -19,7 +24,7 @@ export function runToEnd(trainer: Trainer, name: string, progress: Progress, che
       const step = trainer.state.step;
       if (checkpointing && step % checkpointing.every === 0 && !trainer.done) {
         const path = checkpointing.path(step);
-        writeCheckpoint(path, { config: trainer.config, state: trainer.state });
+        writeCheckpoint(path, { config: trainer.config, dataSha256: checkpointing.dataSha256, state: trainer.state });
         checkpointing.written?.(path);
       }
     }

@@ -28,7 +28,8 @@ train options (defaults depend on --optimizer):
   --limit <n>                       train on the first n training examples only
   --out <file.json>                 default runs/<optimizer>.json (the SVG goes beside it)
   --checkpoint-every <steps>        write <out>.step<N>.ckpt every this many steps
-  --resume <file.ckpt>              continue a run from a checkpoint (its settings come from the file)
+  --resume <file.ckpt>              continue a run from a checkpoint (its settings come from the file;
+                                    without --out, <run>.step<N>.ckpt writes <run>.json)
 
 compare options:
   --model, --epochs, --batch-size, --hidden, --seed, --data, --limit   as for train (Adam lr 1e-3;

@@ -15,6 +15,8 @@ import type { TrainConfig } from './config.js';
 import { batchAt, batchesPerEpoch, epochOrder } from './data.js';
 import { paramsSha256 } from './hash.js';
 import { evaluate, lossFor, modelFor, type Evaluation } from './model.js';
+import { formatShape, type Tensor } from '../tensor.js';
+import { flatten, formatTreeDef, sameStructure } from '../tree.js';
 import { makeStepper, type Stepper } from './optimizer.js';
 import type * as stax from '../stax.js';
 
@@ -69,6 +71,11 @@ export class Trainer {
   constructor(config: TrainConfig, data: Dataset, resume?: TrainingState) {
     this.config = config;
     this.data = data;
+    for (const [split, images] of [['training', data.trainImages], ['test', data.testImages]] as const) {
+      if (images.shape[0] === 0) {
+        throw new RangeError(`${config.data}: the ${split} set is empty (0 examples); expected at least one`);
+      }
+    }
     const [init, apply] = modelFor(config, data.trainImages.shape[1], data.trainLabels.shape[1]);
     this.apply = apply;
     this.stepper = makeStepper(config, lossFor(apply));
@@ -77,6 +84,8 @@ export class Trainer {
     this.stepsPerEpoch = batchesPerEpoch(data.trainImages.shape[0], config.batchSize);
     this.totalSteps = this.stepsPerEpoch * config.epochs;
     if (resume) {
+      // The model's own initial parameters (cheap next to training) give the shapes to expect.
+      checkParamShapes(resume.optState, init(key, [-1, data.trainImages.shape[1]])[1]);
       const { step, epoch, batch } = resume;
       if (step !== epoch * this.stepsPerEpoch + batch || batch >= this.stepsPerEpoch || step > this.totalSteps) {
         throw new RangeError(
@@ -156,5 +165,18 @@ export class Trainer {
     };
     this.state = { ...s, epoch: s.epoch + 1, batch: 0, epochs: [...s.epochs, metrics], epochSeconds: 0 };
     hooks.onEpoch?.(metrics, this);
+  }
+}
+
+/** Throws unless the state's parameters have exactly the model's tree and shapes. */
+function checkParamShapes(state: OptimizerState, model: unknown): void {
+  const [leaves, def] = flatten(model);
+  const want = (leaves as Tensor[]).map((t) => formatShape(t.shape)).join(' ');
+  const got = state.params.map((p) => formatShape(p.shape)).join(' ');
+  if (!sameStructure(def, state.treedef) || got !== want) {
+    throw new RangeError(
+      `cannot resume: the checkpoint's parameters (${formatTreeDef(state.treedef)}: ${got}) do not fit ` +
+        `the model its config describes (${formatTreeDef(def)}: ${want})`,
+    );
   }
 }
