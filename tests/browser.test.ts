@@ -7,8 +7,8 @@
 // The page imports the built package (dist/), so run `npm run build` after changing src/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './helpers/chromium.js';
 import { mnist } from 'adahessian-wasm/datasets';
 import { Trainer, checkConfig, defaultConfig, type TrainConfig } from '../src/training/index.js';
 import { loadData } from '../src/cli/data.js';
@@ -18,17 +18,6 @@ import { decodeDigits, demoDigits, encodeDigits } from '../examples/browser/digi
 import type { DemoStatus } from '../examples/browser/main.js';
 import { serveDirectory } from '../examples/browser/serve.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The page must never block its main thread longer than this while training. */
 const MAX_TASK_MS = 100;
 
@@ -86,9 +75,6 @@ test('demo config: URL parameters round-trip, defaults fill the rest, bad ones a
 });
 
 test('in Chromium the demo trains to the same parameters as Node, bit for bit, without blocking the page', { timeout: 120_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    assert.fail(`Chromium is not installed at ${CHROMIUM}; this test needs it: install it with \`apt-get install -y chromium\` (.ci/run does)`);
-  }
 
   // Node first (so it does not compete with the browser for the CPU): the CLI's run.
   const expected = new Map<OptimizerName, string>();
@@ -104,7 +90,7 @@ test('in Chromium the demo trains to the same parameters as Node, bit for bit, w
   const { server, url } = await serveDirectory(build.outdir);
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // The hashes must match on every attempt. The long-task bound is a wall-clock measure, and on a
     // busy machine (2 cores shared with other jobs) the OS can stretch a 10 ms task past 100 ms; a
     // page that really blocks its main thread does so every time, so the bound must hold on one of
