@@ -331,3 +331,18 @@ test('parseIdx: reads dims and data of a small file; rejects trailing bytes', ()
   assert.throws(() => parseIdx(Uint8Array.from([0, 0, 9, 1, 0, 0, 0, 0]), 'f.idx'), /f\.idx: wrong magic number 0x00000901/);
   assert.throws(() => parseIdx(Uint8Array.from([0, 0]), 'g.idx'), /g\.idx: truncated: 2 bytes/);
 });
+
+test('loadIdx: a gzip bomb stops inflating at the size its IDX header declares', () => {
+  // A 1×1×1 image file (17 bytes) followed by 64 MiB of zeros: about 64 KiB gzipped.
+  const header = Buffer.from([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 7]);
+  const bomb = Buffer.concat([gzipSync(header), gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 1 })]);
+  const dir = mkdtempSync(join(tmpdir(), 'idx-bomb-'));
+  writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), bomb);
+  assertLoadFails(dir, join(dir, 'train-images-idx3-ubyte.gz'), 'inflates past the 17 bytes its IDX header declares (1×1×1)');
+});
+
+test('loadIdx: a gzipped file whose header declares more than exists is truncated, with sizes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'idx-short-'));
+  writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(Buffer.from([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2, 1, 2, 3])));
+  assertLoadFails(dir, join(dir, 'train-images-idx3-ubyte.gz'), 'truncated', 'need 8 bytes', 'found 3');
+});

@@ -4,7 +4,8 @@
 // Images are `idx3` (count, rows, cols), labels `idx1` (count). Files may be gzipped.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { kMaxLength } from 'node:buffer';
 import { Tensor } from '../tensor.js';
 import { oneHot, type Dataset } from './dataset.js';
 
@@ -74,14 +75,47 @@ function readIdxFile(dir: string, name: string, ndim: number): IdxArray & { path
     throw new Error(`loadIdx: ${name} not found (tried ${tried.join(' and ')})`);
   }
   let bytes: Uint8Array = readFileSync(path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipIdx(bytes, path);
+  return { ...parseIdx(bytes, path, ndim), path };
+}
+
+/**
+ * Inflates a gzipped IDX file, never past the size its own header declares: first just enough
+ * of the stream to read the header, then the whole with zlib's maxOutputLength set to that size,
+ * so a small file that inflates to gigabytes (a gzip bomb) fails at once, having allocated little.
+ */
+function gunzipIdx(gz: Uint8Array, path: string): Uint8Array {
+  const gunzip = (input: Uint8Array, options: object) => {
     try {
-      bytes = gunzipSync(bytes);
+      return gunzipSync(input, options);
     } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return null;
       throw new Error(`${path}: cannot gunzip it: ${(e as Error).message}`);
     }
+  };
+  // Prefixes growing by 64 compressed bytes: each inflates at most ~66 KB (deflate's best ratio is
+  // ~1032:1) past the previous one, which held less than a header, so 1 MiB bounds every try.
+  const complete = (h: Uint8Array) => h.length >= 4 && h.length >= 4 + 4 * h[3];
+  const PREFIX_LIMIT = 16384;
+  let head = new Uint8Array(0);
+  for (let take = 64; !complete(head) && take < gz.length + 64 && take <= PREFIX_LIMIT; take += 64) {
+    head = gunzip(gz.subarray(0, take), { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1 << 20 })!;
   }
-  return { ...parseIdx(bytes, path, ndim), path };
+  if (!complete(head)) {
+    if (gz.length > PREFIX_LIMIT) throw new Error(`${path}: no IDX header in the first ${PREFIX_LIMIT} compressed bytes`);
+    return head; // the whole (small) stream: parseIdx says what is short
+  }
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const dims = Array.from({ length: head[3] }, (_, k) => view.getUint32(4 + 4 * k));
+  const declared = 4 + 4 * dims.length + dims.reduce((a, b) => a * b, 1);
+  if (declared > kMaxLength) {
+    throw new Error(`${path}: its IDX header declares ${dims.join('×')} values (${declared} bytes), more than this engine can hold`);
+  }
+  const bytes = gunzip(gz, { maxOutputLength: declared });
+  if (bytes === null) {
+    throw new Error(`${path}: too long: it inflates past the ${declared} bytes its IDX header declares (${dims.join('×')})`);
+  }
+  return bytes;
 }
 
 /** IDX bytes 0..255 as float32 in [0, 1]. */
