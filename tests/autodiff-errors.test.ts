@@ -81,3 +81,20 @@ test('valueAndGrad differentiates any tree argument (objects and nested arrays)'
   assert.deepEqual(Array.from((g as any).a.data), [2, 4]);
   assert.deepEqual(Array.from((g as any).rest[0].data), [5]);
 });
+
+test('argnum that is not an integer says so (a string is not an index)', () => {
+  assert.throws(() => grad(loss, '0' as any)(w), (e: Error) => e instanceof TypeError && /argnum must be an integer, got string '0'/.test(e.message));
+  assert.throws(() => gradAndHessian(loss, [w], random.key(0), 0.5), (e: Error) => e instanceof TypeError && /argnum must be an integer, got number 0.5/.test(e.message));
+});
+
+test('a traced value that escaped an earlier transform, passed as the argument, is named as such', () => {
+  let escaped: Tensor | undefined;
+  grad((x: Tensor) => {
+    escaped = np.multiply(x, 2);
+    return np.sum(escaped);
+  })(w);
+  assert.throws(
+    () => grad(loss)(escaped!),
+    (e: Error) => e instanceof TypeError && /leaf 0 of the differentiated argument is a value traced inside an earlier transform, which has ended/.test(e.message) && !/got Tensor\[/.test(e.message),
+  );
+});

@@ -272,3 +272,20 @@ test('writing into getParams(state) or a Flax target does not reach the state', 
   (opt.target as Tensor[][])[0][0].data.fill(7);
   assert.deepEqual(serialize(opt.state), bytes, 'the Flax optimizer state is unchanged');
 });
+
+test('update(i, grads, state) with the Hessian forgotten says the hessians argument is missing', () => {
+  const [init, upd] = adahessian(0.1);
+  const s = init(params());
+  assert.throws(() => (upd as any)(0, grads(1), s), (e: Error) => e instanceof TypeError && /adahessian update: the hessians argument is missing: call update\(i, grads, hessians, state\)/.test(e.message));
+});
+
+test("schedules validate their own arguments: negative rates or step sizes are refused when made", () => {
+  assert.throws(() => exponentialDecay(0.1, 2, -0.5), /exponentialDecay: decayRate must be a finite number ≥ 0, got -0.5/);
+  assert.throws(() => exponentialDecay(-0.1, 2, 0.5), /exponentialDecay: stepSize must be a finite number ≥ 0, got -0.1/);
+  assert.throws(() => inverseTimeDecay(0.1, 2, -1), /inverseTimeDecay: decayRate must be a finite number ≥ 0, got -1/);
+  assert.throws(() => constant(-1), /constant: stepSize must be a finite number ≥ 0/);
+  assert.throws(() => piecewiseConstant([10], [0.1, -0.01]), /piecewiseConstant: values\[1\] must be a finite number ≥ 0/);
+  // what stays allowed: zero rates and step sizes
+  assert.equal(exponentialDecay(0.1, 2, 0)(0), 0.1);
+  assert.equal(inverseTimeDecay(0, 2, 0)(5), 0);
+});

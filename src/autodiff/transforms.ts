@@ -23,7 +23,10 @@ function checkArgs(funInput: unknown, argnum: number, who: string): unknown[] {
         `got ${describe(funInput)}; for a single argument pass [input]`,
     );
   }
-  if (!Number.isInteger(argnum) || argnum < 0 || argnum >= funInput.length) {
+  if (!Number.isInteger(argnum)) {
+    throw new TypeError(`${who}: argnum must be an integer, got ${typeof argnum === 'string' ? `string '${argnum}'` : describe(argnum)}`);
+  }
+  if (argnum < 0 || argnum >= funInput.length) {
     throw new RangeError(
       `${who}: argnum ${argnum} is out of range for ${funInput.length} argument(s) (expected 0..${funInput.length - 1})`,
     );
@@ -34,7 +37,13 @@ function checkArgs(funInput: unknown, argnum: number, who: string): unknown[] {
 function argumentLeaves(arg: unknown, who: string): [Tensor[], TreeDef] {
   const [leaves, def] = tree.flatten(arg);
   leaves.forEach((leaf, i) => {
-    if (!isTensor(leaf) || leaf instanceof Tracer) {
+    if (leaf instanceof Tracer) {
+      throw new TypeError(
+        `${who}: leaf ${i} of the differentiated argument is a value traced inside an earlier transform, ` +
+          `which has ended (shape ${formatShape(leaf.shape)}); return the value from that function and pass the Tensor it gives`,
+      );
+    }
+    if (!isTensor(leaf)) {
       throw new TypeError(
         `${who}: leaf ${i} of the differentiated argument (structure ${tree.formatTreeDef(def)}) ` +
           `must be a Tensor, got ${describe(leaf)}`,

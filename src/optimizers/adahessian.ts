@@ -21,7 +21,7 @@ import {
 } from './options.js';
 import type { Schedule } from './schedules.js';
 import { averageInArena, averagedAxes, spatialAverageOption, type SpatialAverage } from './spatial.js';
-import type { OptimizerState } from './state.js';
+import { OptimizerState } from './state.js';
 import { triple, type GetParams, type Triple } from './triple.js';
 
 export interface AdahessianOptions {
@@ -102,6 +102,12 @@ export function adahessianUpdate(
   state: OptimizerState,
 ): OptimizerState {
   checkStepIndex('adahessian', i);
+  if (state === undefined && hessians instanceof OptimizerState) {
+    throw new TypeError(
+      'adahessian update: the hessians argument is missing: call update(i, grads, hessians, state) ' +
+        '(hessians from gradAndHessian, or null to reuse the second moment)',
+    );
+  }
   checkState('adahessian', state);
   if (hessians == null && state.step === 0) {
     throw new RangeError(

@@ -6,10 +6,11 @@ import { describe } from '../tensor.js';
 
 export type Schedule = (i: number) => number;
 
+/** A finite number: > 0 when `positive`, else ≥ 0 (step sizes and decay rates are never negative). */
 function finite(owner: string, name: string, value: unknown, positive = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || (positive ? value <= 0 : false)) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || (positive ? value <= 0 : value < 0)) {
     const got = typeof value === 'number' ? String(value) : describe(value);
-    throw new RangeError(`${owner}: ${name} must be a finite${positive ? ' positive' : ''} number, got ${got}`);
+    throw new RangeError(`${owner}: ${name} must be a finite ${positive ? 'positive number' : 'number ≥ 0'}, got ${got}`);
   }
   return value;
 }
@@ -60,7 +61,11 @@ export function piecewiseConstant(boundaries: readonly number[], values: readonl
         `got ${values.length} values for ${boundaries.length} boundaries`,
     );
   }
-  boundaries.forEach((b, k) => finite('piecewiseConstant', `boundaries[${k}]`, b));
+  boundaries.forEach((b, k) => {
+    if (typeof b !== 'number' || !Number.isFinite(b)) {
+      throw new RangeError(`piecewiseConstant: boundaries[${k}] must be a finite number, got ${typeof b === 'number' ? b : describe(b)}`);
+    }
+  });
   values.forEach((v, k) => finite('piecewiseConstant', `values[${k}]`, v));
   const bs = [...boundaries];
   const vs = [...values];
