@@ -41,3 +41,15 @@ test('oversized requests are a clear RangeError, not a wasm trap, and leave the 
   assert.equal(mark(), m);
   assert.deepEqual(Array.from(np.add(tensor([1, 2]), 1).data), [2, 3]);
 });
+
+test('wasm memory never shrinks after a large temporary, and the README says so', async () => {
+  const { readFileSync } = await import('node:fs');
+  const before = memoryBytes();
+  const big = before + 64 * 1024 * 1024;
+  scoped(() => allocF32(big / 4));
+  assert.ok(memoryBytes() >= big, 'memory grew for the temporary');
+  assert.ok(memoryBytes() >= big, 'and stays grown once it is released');
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  assert.match(readme, /### Memory: wasm memory never shrinks/);
+  assert.match(readme, /worker or a\s+child process/);
+});
