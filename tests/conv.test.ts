@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { nn, np, tensor, Tensor, grad, hvp } from '../src/index.js';
 import * as R from './helpers/reference.js';
 import { check, data, type Case } from './helpers/finite-differences.js';
-import { convInputGradInto, convInto, convKernelGradInto } from '../src/linalg/conv.js';
+import { convKernels } from '../src/kernels/conv.js';
 import { windowGeometry, writeWindow, type Padding } from '../src/ops/window.js';
 import { allocF32, copyIn, copyOut, scoped } from '../src/wasm/arena.js';
 
@@ -107,12 +107,13 @@ test('the SIMD and scalar kernels give the same bits (forward, input gradient, k
     const k = copyIn(data(size(shapes.k), 2));
     const dy = copyIn(data(ySize, 3));
     const run = (scalar: boolean) => {
+      const { convInto, convInputGradInto, convKernelGradInto } = convKernels(scalar);
       const y = allocF32(ySize);
-      convInto(x, k, y, geometry, { scalar });
+      convInto(x, k, y, geometry);
       const dx = copyIn(new Float32Array(size(shapes.x)));
-      convInputGradInto(dy, k, dx, geometry, { scalar });
+      convInputGradInto(dy, k, dx, geometry);
       const dk = allocF32(size(shapes.k));
-      convKernelGradInto(x, dy, dk, geometry, { scalar });
+      convKernelGradInto(x, dy, dk, geometry);
       return [copyOut(y, ySize), copyOut(dx, size(shapes.x)), copyOut(dk, size(shapes.k))];
     };
     const simd = run(false);

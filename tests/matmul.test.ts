@@ -1,10 +1,11 @@
-// The host matmul (src/linalg/matmul.ts) against a float64 reference product on the same float32
-// inputs, within the rounding-error bound of a float32 sum; the three storage variants, bias and
-// accumulate through matmulInto; and the errors for bad operands.
+// The host matmul (src/kernels/matmul.ts, and np.matmul on it) against a float64 reference product
+// on the same float32 inputs, within the rounding-error bound of a float32 sum; the three storage
+// variants, bias and accumulate through matmulInto; the scalar kernel's bits; errors for bad operands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tensor, Tensor } from '../src/index.js';
-import { matmulInto, matmulTensors, type MatmulOptions } from '../src/linalg/matmul.js';
+import { np, tensor, Tensor } from '../src/index.js';
+import { matmulInto, matmulUsing, type MatmulOptions } from '../src/kernels/matmul.js';
+import { core } from '../src/wasm/instance.js';
 import { allocF32, copyIn, copyOut, mark, release } from '../src/wasm/arena.js';
 
 /** Deterministic values in [-1, 1) (a 32-bit LCG), rounded to float32. */
@@ -67,34 +68,34 @@ const SHAPES: [number, number, number][] = [
   [1, 1, 1], [3, 5, 7], [13, 17, 10], [128, 33, 10], [4, 8, 8], [6, 2, 37], [32, 784, 128],
 ];
 
-test('matmulTensors matches a float64 reference product within float32 rounding', () => {
+test('np.matmul matches a float64 reference product within float32 rounding', () => {
   for (const [m, k, n] of SHAPES) {
     const a = randomValues(m * k, 1 + m);
     const b = randomValues(k * n, 2 + n);
-    const c = matmulTensors(new Tensor(a, [m, k]), new Tensor(b, [k, n]));
+    const c = np.matmul(new Tensor(a, [m, k]), new Tensor(b, [k, n]));
     assert.deepEqual(c.shape, [m, n]);
     const ref = reference(a, b, m, k, n);
     assertClose(c.data, ref.value, ref.magnitude, k, `${m}×${k}×${n}`);
   }
 });
 
-test('matmulTensors on a product worked out by hand', () => {
+test('np.matmul on a product worked out by hand', () => {
   // [[1, 2, 3], [4, 5, 6]]·[[7, 8], [9, 10], [11, 12]] = [[58, 64], [139, 154]]
-  const c = matmulTensors(tensor([[1, 2, 3], [4, 5, 6]]), tensor([[7, 8], [9, 10], [11, 12]]));
+  const c = np.matmul(tensor([[1, 2, 3], [4, 5, 6]]), tensor([[7, 8], [9, 10], [11, 12]]));
   assert.deepEqual(c.shape, [2, 2]);
   assert.deepEqual(Array.from(c.data), [58, 64, 139, 154]);
 });
 
-test('matmulTensors frees its arena memory', () => {
+test('np.matmul frees its arena memory', () => {
   const before = mark();
-  matmulTensors(tensor([[1, 2]]), tensor([[3], [4]]));
+  np.matmul(tensor([[1, 2]]), tensor([[3], [4]]));
   assert.equal(mark(), before);
 });
 
 /** Runs matmulInto on stored (possibly transposed) copies of a and b; returns C. */
 function runInto(
   a: Float32Array, b: Float32Array, m: number, k: number, n: number,
-  opts: MatmulOptions, initial?: Float32Array, bias?: Float32Array,
+  opts: MatmulOptions, initial?: Float32Array, bias?: Float32Array, into = matmulInto,
 ): Float32Array {
   const m0 = mark();
   try {
@@ -102,12 +103,15 @@ function runInto(
     const pb = copyIn(opts.transB ? transpose(b, k, n) : b);
     const pc = initial ? copyIn(initial) : allocF32(m * n);
     const pBias = bias ? copyIn(bias) : undefined;
-    matmulInto(pa, pb, pc, m, k, n, { ...opts, bias: pBias });
+    into(pa, pb, pc, m, k, n, { ...opts, bias: pBias });
     return copyOut(pc, m * n);
   } finally {
     release(m0);
   }
 }
+
+/** matmulInto on the scalar kernel, which must give the SIMD kernel's bits. */
+const matmulScalarInto = matmulUsing(core.matmulScalar);
 
 const VARIANTS: [string, MatmulOptions][] = [
   ['A·B', {}],
@@ -125,7 +129,7 @@ test('matmulInto: A·B, Aᵀ·B and A·Bᵀ from transposed storage match the re
       const got = runInto(a, b, m, k, n, opts);
       assertClose(got, ref.value, ref.magnitude, k, `${name} ${m}×${k}×${n}`);
       // the scalar kernel gives the same bits
-      const scalar = runInto(a, b, m, k, n, { ...opts, scalar: true });
+      const scalar = runInto(a, b, m, k, n, opts, undefined, undefined, matmulScalarInto);
       assert.deepEqual(new Uint32Array(scalar.buffer), new Uint32Array(got.buffer), `${name} scalar`);
     }
   }
@@ -164,11 +168,11 @@ test('matmulInto: k = 0 gives the bias, or leaves C unchanged', () => {
   );
 });
 
-test('matmulTensors: shapes that do not align throw a RangeError naming both', () => {
+test('np.matmul: shapes that do not align throw a RangeError naming both', () => {
   const a = new Tensor(new Float32Array(6), [2, 3]);
   const b = new Tensor(new Float32Array(20), [4, 5]);
   assert.throws(
-    () => matmulTensors(a, b),
+    () => np.matmul(a, b),
     (e: Error) =>
       e instanceof RangeError &&
       e.message.includes('[2, 3]') &&
@@ -177,16 +181,12 @@ test('matmulTensors: shapes that do not align throw a RangeError naming both', (
   );
 });
 
-test('matmulTensors: non-tensors and tensors that are not 2-D throw a TypeError', () => {
+test('np.matmul: non-tensors and tensors of more than 2 dimensions are refused, naming what they are', () => {
   const m = new Tensor(new Float32Array(4), [2, 2]);
-  assert.throws(() => matmulTensors([[1, 2], [3, 4]] as unknown as Tensor, m), (e: Error) =>
-    e instanceof TypeError && /first operand must be a Tensor, got array/.test(e.message));
-  assert.throws(() => matmulTensors(m, new Float32Array(4) as unknown as Tensor), (e: Error) =>
-    e instanceof TypeError && /second operand must be a Tensor, got Float32Array/.test(e.message));
-  assert.throws(() => matmulTensors(tensor([1, 2]), m), (e: Error) =>
-    e instanceof TypeError && e.message.includes('must be 2-D, got shape [2]'));
-  assert.throws(() => matmulTensors(m, new Tensor(new Float32Array(8), [2, 2, 2])), (e: Error) =>
-    e instanceof TypeError && e.message.includes('second operand must be 2-D, got shape [2, 2, 2]'));
+  assert.throws(() => np.matmul([[1, 2], [3, 4]] as unknown as Tensor, m), (e: Error) =>
+    e instanceof TypeError && /must be a Tensor or a number, got array/.test(e.message));
+  assert.throws(() => np.matmul(m, new Tensor(new Float32Array(8), [2, 2, 2])), (e: Error) =>
+    e instanceof RangeError && e.message.includes('supports 1-D and 2-D operands, got shapes [2, 2] and [2, 2, 2]'));
 });
 
 test('matmulInto: sizes that are not non-negative integers throw a RangeError', () => {

@@ -6,9 +6,9 @@ import {
   momentumStep,
   optimPow,
   sgdStep,
-  spatialBroadcast,
   spatialMeanAbs,
 } from '../optim/index';
+import { broadcastAxis } from '../ops/reduce';
 
 /** A fresh block of memory holding `values` (never freed: tests are short). */
 function floats(values: f32[]): usize {
@@ -108,7 +108,7 @@ describe('adahessianStep', () => {
   });
 });
 
-describe('spatialMeanAbs and spatialBroadcast', () => {
+describe('spatialMeanAbs, and broadcastAxis bringing a mean back', () => {
   it('averages |h| over contiguous rows (inner = 1)', () => {
     // two rows of 6: mean |.| = (1+2+3+4+5+6)/6 = 3.5 and (0.5·6)/6 = 0.5
     const h = floats([1, -2, 3, -4, 5, -6, 0.5, -0.5, 0.5, -0.5, 0.5, -0.5]);
@@ -145,14 +145,19 @@ describe('spatialMeanAbs and spatialBroadcast', () => {
   it('broadcasts a mean back over its axis', () => {
     const rows = floats([1, 2]);
     const full = zerosAt(10);
-    spatialBroadcast(rows, full, 2, 5, 1);
+    broadcastAxis(rows, full, 2, 5, 1, false);
     for (let j = 0; j < 5; j++) {
       expect<f32>(get(full, j)).toBe(1);
       expect<f32>(get(full, 5 + j)).toBe(2);
     }
+    broadcastAxis(rows, full, 2, 5, 1, true); // and adds it, in the f32x4 body and the tail
+    for (let j = 0; j < 5; j++) {
+      expect<f32>(get(full, j)).toBe(2);
+      expect<f32>(get(full, 5 + j)).toBe(4);
+    }
     const cols = floats([1, 2, 3]);
     const grid = zerosAt(6);
-    spatialBroadcast(cols, grid, 1, 2, 3);
+    broadcastAxis(cols, grid, 1, 2, 3, false);
     for (let i = 0; i < 3; i++) {
       expect<f32>(get(grid, i)).toBe(<f32>(i + 1));
       expect<f32>(get(grid, 3 + i)).toBe(<f32>(i + 1));

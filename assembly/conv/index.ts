@@ -9,3 +9,4 @@ export { sumPoolTranspose } from './sum_pool_transpose';
 export { maxPool } from './max_pool';
 export { gatherAt } from './gather';
 export { scatterAddAt } from './scatter_add';
+export { CONV_ACCUMULATE, CONV_SCALAR } from './flags'; // wasm globals: the host reads its flag bits from here

@@ -67,6 +67,17 @@ export function argmaxAxis(x: usize, y: usize, outer: i32, len: i32, inner: i32)
 
 /** y[o, l, i] (+)= x[o, i] for every l: the transpose of sumAxis */
 export function broadcastAxis(x: usize, y: usize, outer: i32, len: i32, inner: i32, accumulate: bool): void {
+  if (inner == 1) {
+    // one value per row of len: splat it across f32x4 lanes (a mean broadcast back over its row)
+    for (let o = 0; o < outer; o++) {
+      const v = v128.load32_splat(at(x, o));
+      const yo = at(y, o * len);
+      let l = 0;
+      for (; l + 4 <= len; l += 4) v128.store(at(yo, l), accumulate ? f32x4.add(v128.load(at(yo, l)), v) : v);
+      for (; l < len; l++) store<f32>(at(yo, l), accumulate ? load<f32>(at(yo, l)) + load<f32>(at(x, o)) : load<f32>(at(x, o)));
+    }
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     const xo = at(x, o * inner);
     const yo = at(y, o * len * inner);

@@ -4,7 +4,7 @@
 //   v = b2 v + (1 - b2) D²                       (kept as it is when there is no D this step)
 //   x = x - stepSize * ( (m / (1 - b1^t)) / ( sqrt(v / (1 - b2^t))^k + eps ) + weightDecay x )
 //
-// D is the spatially averaged |Hessian diagonal| (spatialMeanAbs / spatialBroadcast), broadcast
+// D is the spatially averaged |Hessian diagonal| (spatialMeanAbs, then broadcastAxis), broadcast
 // to the leaf's n floats; with no averaging it is the raw Hessian h itself, since D² = h².
 // Everything is float32; the scalar constants are rounded to float32 once per call.
 import { at, biasCorrection, flagNonFinite, flagNonFiniteScalar, sawNonFinite } from './lanes';

@@ -1,6 +1,7 @@
 // Spatial averaging of the Hessian diagonal: D = mean of |h| over some axes, kept as size-1 axes,
-// then broadcast back. The host collapses a leaf's shape into [outer, mid, inner] blocks, one per
-// run of averaged axes, and calls these kernels once per run.
+// then broadcast back (with broadcastAxis of assembly/ops/reduce.ts). The host collapses a leaf's
+// shape into [outer, mid, inner] blocks, one per run of averaged axes, and calls this kernel once
+// per run.
 
 import { at } from './lanes';
 
@@ -45,22 +46,6 @@ export function spatialMeanAbs(src: usize, dst: usize, outer: i32, mid: i32, inn
       let sum: f32 = 0;
       for (let j = 0; j < mid; j++) sum += Mathf.abs(load<f32>(at(block, j * inner + i)));
       store<f32>(at(out, i), sum / count);
-    }
-  }
-}
-
-/** dst[o, j, i] = src[o, i] for dst of shape [outer, mid, inner]: undoes a mean's size-1 axis. */
-export function spatialBroadcast(src: usize, dst: usize, outer: i32, mid: i32, inner: i32): void {
-  for (let o = 0; o < outer; o++) {
-    const from = src + ((<usize>o * <usize>inner) << 2);
-    const block = dst + ((<usize>o * <usize>mid * <usize>inner) << 2);
-    if (inner == 1) {
-      const value = v128.load32_splat(from);
-      let j = 0;
-      for (; j + 4 <= mid; j += 4) v128.store(at(block, j), value);
-      for (; j < mid; j++) store<f32>(at(block, j), load<f32>(from));
-    } else {
-      for (let j = 0; j < mid; j++) memory.copy(at(block, j * inner), from, <usize>inner << 2);
     }
   }
 }

@@ -65,7 +65,7 @@ export async function run(): Promise<BenchRow[]> {
       let d = p.h;
       if (rows > 0) {
         core.spatialMeanAbs(p.h, scratch, rows, cols, 1);
-        core.spatialBroadcast(scratch, p.d, rows, cols, 1);
+        core.broadcastAxis(scratch, p.d, rows, cols, 1, false);
         d = p.d;
       }
       core.adahessianStep(p.x, p.m, p.v, p.g, d, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower);

@@ -28,7 +28,7 @@ function addOrSubtract(a: Tracer, b: Tracer, sign: 1 | -1, op: string): Tracer {
   const t = z.trace;
   if (t.withTangents) {
     if (x.dep && y.dep) (sign === 1 ? core.add : core.sub)(x.tangent, y.tangent, z.tangent, n);
-    else if (x.dep) core.copyInto(x.tangent, z.tangent, n, 0);
+    else if (x.dep) core.copyInto(x.tangent, z.tangent, n, false);
     else core.scale(y.tangent, sign, z.tangent, n);
   }
   t.onBackward(z, () => {

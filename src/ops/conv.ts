@@ -5,11 +5,11 @@
 //   VJP         x̄ += convᵀ(ȳ, K),  K̄ += corr(x, ȳ)
 //   JVP-of-VJP  ẋ̄ += convᵀ(ẏ̄, K) + convᵀ(ȳ, K̇),  K̄̇ += corr(x, ẏ̄) + corr(ẋ, ȳ)
 // convᵀ is the input gradient (a transposed convolution) and corr the kernel gradient
-// (src/linalg/conv.ts). Terms with a constant factor are skipped: a first layer (x constant)
+// (src/kernels/conv.ts). Terms with a constant factor are skipped: a first layer (x constant)
 // computes no x̄ at all.
 import { formatShape } from '../tensor.js';
 import { contributionSlot, cotangent, cotangentTangent, Tracer } from '../autodiff/trace.js';
-import { convInputGradInto, convInto, convKernelGradInto } from '../linalg/conv.js';
+import { convInputGradInto, convInto, convKernelGradInto } from '../kernels/conv.js';
 import { checkNHWC, outputShape, windowGeometry, writeWindow, type WindowOptions } from './window.js';
 
 export function conv2d(x: Tracer, k: Tracer, options?: WindowOptions): Tracer {

@@ -5,7 +5,8 @@ import { formatShape, sizeOf, type Shape } from '../tensor.js';
 import { allocF32, i32 } from '../wasm/arena.js';
 import { core } from '../wasm/instance.js';
 import { cotangent, cotangentTangent, Tracer } from '../autodiff/trace.js';
-import { broadcastInto, keepDimsShape, normalizeAxes, sumAxesInto } from './axes.js';
+import { broadcastInto, sumAxesInto } from '../kernels/axes.js';
+import { keepDimsShape, normalizeAxes } from './axes.js';
 
 export type Apply = (src: number, dst: number, accumulate: boolean) => void;
 
@@ -119,7 +120,7 @@ export function transpose(x: Tracer, axes?: readonly number[]): Tracer {
       view[d] = to[d];
       view[ndim + d] = strides[a];
     });
-    return (src: number, dst: number, acc: boolean) => core.permute(src, dst, ndim, meta, meta + 4 * ndim, acc ? 1 : 0);
+    return (src: number, dst: number, acc: boolean) => core.permute(src, dst, ndim, meta, meta + 4 * ndim, acc);
   };
   return linearOp(x, outShape, permuteInto(x.shape, perm), permuteInto(outShape, inverse));
 }
@@ -138,6 +139,6 @@ function rowMajorStrides(shape: Shape): number[] {
 export function stopGradient(x: Tracer): Tracer {
   if (!x.dep) return x;
   const y = x.trace.value(x.shape, false);
-  core.copyInto(x.primal, y.primal, x.size, 0);
+  core.copyInto(x.primal, y.primal, x.size, false);
   return y;
 }

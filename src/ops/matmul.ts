@@ -6,7 +6,7 @@
 // Terms with a constant factor are skipped: a first layer (x constant) computes no x̄ at all.
 import { formatShape } from '../tensor.js';
 import { core } from '../wasm/instance.js';
-import { matmulInto } from '../linalg/matmul.js';
+import { matmulInto } from '../kernels/matmul.js';
 import { contributionSlot, Tracer } from '../autodiff/trace.js';
 import { reshape } from './linear.js';
 
@@ -39,7 +39,7 @@ export function dense(x: Tracer, w: Tracer, b: Tracer | null, op = 'dense'): Tra
       matmulInto(x.primal, w.tangent, y.tangent, m, k, n, { accumulate: written, bias: written ? undefined : bias });
       written = true;
     }
-    if (!written) core.broadcastAxis(bias!, y.tangent, 1, m, n, 0); // only b depends: ẏ = ḃ per row
+    if (!written) core.broadcastAxis(bias!, y.tangent, 1, m, n, false); // only b depends: ẏ = ḃ per row
   }
 
   t.onBackward(y, () => {
@@ -64,7 +64,7 @@ export function dense(x: Tracer, w: Tracer, b: Tracer | null, op = 'dense'): Tra
       if (tangents && y.ctDot) into(w, true, wBar(x.primal, y.ctDot));
     }
     if (b?.dep) {
-      const bBar = (g: number) => (dst: number, accumulate: boolean) => core.sumAxis(g, dst, 1, m, n, accumulate ? 1 : 0);
+      const bBar = (g: number) => (dst: number, accumulate: boolean) => core.sumAxis(g, dst, 1, m, n, accumulate);
       into(b, false, bBar(y.ct));
       if (tangents && y.ctDot) into(b, true, bBar(y.ctDot));
     }

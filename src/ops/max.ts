@@ -4,7 +4,8 @@
 import { allocF32 } from '../wasm/arena.js';
 import { core } from '../wasm/instance.js';
 import { cotangent, cotangentTangent, Tracer } from '../autodiff/trace.js';
-import { broadcastInto, keepDimsShape, maxAxesInto, normalizeAxes, sumAxesInto } from './axes.js';
+import { broadcastInto, maxAxesInto, sumAxesInto } from '../kernels/axes.js';
+import { keepDimsShape, normalizeAxes } from './axes.js';
 import { reshape } from './linear.js';
 import { sizeOf } from '../tensor.js';
 

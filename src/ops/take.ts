@@ -55,7 +55,7 @@ export function take(x: Tracer, indices: ArrayLike<number>, indicesShape: Shape,
   return linearOp(
     x,
     outShape,
-    (src, dst, acc) => core.takeAxis(src, idx, dst, outer, len, inner, count, acc ? 1 : 0),
+    (src, dst, acc) => core.takeAxis(src, idx, dst, outer, len, inner, count, acc),
     (src, dst) => core.scatterAddAxis(src, idx, dst, outer, len, inner, count),
   );
 }

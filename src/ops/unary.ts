@@ -8,9 +8,12 @@ import { allocF32 } from '../wasm/arena.js';
 import { core } from '../wasm/instance.js';
 import { cotangent, cotangentTangent, Tracer } from '../autodiff/trace.js';
 
+/** A unary op's kernel pair in the wasm core. */
 interface UnaryKernels {
-  /** kernel name prefix in the wasm core: `<name>Forward`, `<name>Derivatives` */
-  name: string;
+  /** y = f(x) */
+  forward: (x: number, y: number, n: number) => void;
+  /** d1 = f'(x) and, when d2 ≠ 0, d2 = f''(x) (given y = f(x), which some derivatives reuse) */
+  derivatives: (x: number, y: number, d1: number, d2: number, n: number) => void;
   /** false when f'' is zero everywhere it exists (relu): the term is skipped, giving exact zeros */
   hasSecondDerivative: boolean;
 }
@@ -19,11 +22,11 @@ function unary(x: Tracer, k: UnaryKernels): Tracer {
   const t = x.trace;
   const n = x.size;
   const y = t.value(x.shape, x.dep);
-  core[`${k.name}Forward`](x.primal, y.primal, n);
+  k.forward(x.primal, y.primal, n);
   if (!y.dep) return y;
   const d1 = allocF32(n);
   const d2 = t.withTangents && k.hasSecondDerivative ? allocF32(n) : 0;
-  core[`${k.name}Derivatives`](x.primal, y.primal, d1, d2, n);
+  k.derivatives(x.primal, y.primal, d1, d2, n);
   if (t.withTangents) core.mul(d1, x.tangent, y.tangent, n);
   t.onBackward(y, () => {
     core.mulAddInto(cotangent(x), d1, y.ct, n);
@@ -34,14 +37,15 @@ function unary(x: Tracer, k: UnaryKernels): Tracer {
   return y;
 }
 
-const op = (name: string, hasSecondDerivative = true) => (x: Tracer) => unary(x, { name, hasSecondDerivative });
+const op = (forward: UnaryKernels['forward'], derivatives: UnaryKernels['derivatives'], hasSecondDerivative = true) =>
+  (x: Tracer) => unary(x, { forward, derivatives, hasSecondDerivative });
 
-export const square = op('square');
-export const sqrt = op('sqrt');
-export const exp = op('exp');
-export const log = op('log');
-export const tanh = op('tanh');
-export const relu = op('relu', false);
-export const sigmoid = op('sigmoid');
-export const softplus = op('softplus');
-export const gelu = op('gelu');
+export const square = op(core.squareForward, core.squareDerivatives);
+export const sqrt = op(core.sqrtForward, core.sqrtDerivatives);
+export const exp = op(core.expForward, core.expDerivatives);
+export const log = op(core.logForward, core.logDerivatives);
+export const tanh = op(core.tanhForward, core.tanhDerivatives);
+export const relu = op(core.reluForward, core.reluDerivatives, false);
+export const sigmoid = op(core.sigmoidForward, core.sigmoidDerivatives);
+export const softplus = op(core.softplusForward, core.softplusDerivatives);
+export const gelu = op(core.geluForward, core.geluDerivatives);

@@ -20,7 +20,8 @@ import {
   withoutUndefined,
 } from './options.js';
 import type { Schedule } from './schedules.js';
-import { averageInArena, averagedAxes, spatialAverageOption, type SpatialAverage } from './spatial.js';
+import { averageInArena } from '../kernels/spatial.js';
+import { averagedAxes, spatialAverageOption, type SpatialAverage } from './spatial.js';
 import { OptimizerState } from './state.js';
 import { triple, type GetParams, type Triple } from './triple.js';
 

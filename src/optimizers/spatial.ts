@@ -7,9 +7,7 @@
 // On a 4-D kernel 'last' and 'conv' differ: the seed copied PyTorch's OIHW window axes [2, 3],
 // which on JAX's HWIO layout are the channel axes.
 //   (shape) => axes   any axes (negative axes count from the end)
-import { core } from '../wasm/instance.js';
-import { allocF32 } from '../wasm/arena.js';
-import { describe, formatShape, sizeOf, type Shape } from '../tensor.js';
+import { describe, formatShape, type Shape } from '../tensor.js';
 
 export type SpatialAverage = 'last' | 'conv' | 'none' | ((shape: Shape) => readonly number[]);
 
@@ -53,60 +51,4 @@ export function averagedAxes(option: SpatialAverage, shape: Shape): number[] {
   });
   if (new Set(normalized).size !== normalized.length) bad('an axis appears twice');
   return normalized.sort((a, b) => a - b);
-}
-
-/** One kernel call: mean (or broadcast) over the middle of [outer, mid, inner]. */
-interface Block {
-  outer: number;
-  mid: number;
-  inner: number;
-}
-
-/**
- * The mean's kernel calls, innermost averaged run first. Axes of size 1 are dropped and adjacent
- * axes that are both averaged (or both kept) merge, so 'last' on a matrix is one call with
- * inner = 1 and averaging several separated runs of axes takes one call per run.
- */
-export function averagingBlocks(shape: Shape, axes: readonly number[]): Block[] {
-  const runs: { size: number; averaged: boolean }[] = [];
-  shape.forEach((size, a) => {
-    if (size === 1) return;
-    const averaged = axes.includes(a);
-    const last = runs[runs.length - 1];
-    if (last && last.averaged === averaged) last.size *= size;
-    else runs.push({ size, averaged });
-  });
-  const dims = runs.map((r) => r.size);
-  const product = (from: number, to: number) => dims.slice(from, to).reduce((p, d) => p * d, 1);
-  const blocks: Block[] = [];
-  for (let r = runs.length - 1; r >= 0; r--) {
-    if (!runs[r].averaged) continue;
-    blocks.push({ outer: product(0, r), mid: dims[r], inner: product(r + 1, dims.length) });
-    dims[r] = 1;
-  }
-  return blocks;
-}
-
-/**
- * D for the Hessian leaf at `h`, in the arena: its address, or `h` itself when nothing is
- * averaged (the fused step squares D, and h² = |h|²). Call inside the caller's arena scope.
- */
-export function averageInArena(h: number, shape: Shape, axes: readonly number[]): number {
-  if (sizeOf(shape) === 0) return h;
-  const blocks = averagingBlocks(shape, axes);
-  if (blocks.length === 0) return h;
-  // Reduce run by run (innermost first), then broadcast back in the reverse order.
-  let src = h;
-  for (const b of blocks) {
-    const dst = allocF32(b.outer * b.inner);
-    core.spatialMeanAbs(src, dst, b.outer, b.mid, b.inner);
-    src = dst;
-  }
-  for (let k = blocks.length - 1; k >= 0; k--) {
-    const b = blocks[k];
-    const dst = allocF32(b.outer * b.mid * b.inner);
-    core.spatialBroadcast(src, dst, b.outer, b.mid, b.inner);
-    src = dst;
-  }
-  return src;
 }
