@@ -8,8 +8,8 @@
 import { gflops, timeIt, BASELINE, type BenchRow, type Timing } from '../harness.js';
 import { cnnGradHvp, type CnnShape } from '../baseline/cnn.js';
 import { gradAndHessian, valueAndGrad, random, np, nn, tree, Tensor } from '../../src/index.js';
-import { convInputGradInto, convInto, convKernelGradInto } from '../../src/linalg/conv.js';
-import { matmulInto } from '../../src/linalg/matmul.js';
+import { convInputGradInto, convInto, convKernelGradInto } from '../../src/kernels/conv.js';
+import { matmulInto } from '../../src/kernels/matmul.js';
 import { windowGeometry, writeWindow } from '../../src/ops/window.js';
 import { allocF32, copyIn, mark, release } from '../../src/wasm/arena.js';
 
