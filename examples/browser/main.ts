@@ -1,7 +1,9 @@
 // The page: reads the configuration from the URL, starts the training worker, and draws what it
 // reports (loss and accuracy curves, the test digits with each run's predictions, the final
 // hashes). It never trains itself: every step runs in the worker, so the page stays responsive.
-// window.demo exposes the state for the end-to-end test (tests/browser.test.ts).
+// window.demo exposes the state for the end-to-end test (tests/browser.test.ts); with
+// ?report=<url>, the page also POSTs it there when it finishes or fails, so that a browser
+// started without an automation protocol can hand its hashes to a test (tests/engines.test.ts).
 import { drawChart, linearTicks, logTicks, type Series } from './charts.js';
 import { configFromParams, OPTIMIZERS, type DemoConfig, type OptimizerName } from './config.js';
 import { SAMPLE_DIGITS, type StartMessage, type WorkerMessage } from './messages.js';
@@ -57,10 +59,21 @@ function setStatus(text: string, error = false): void {
   statusLine.classList.toggle('error', error);
 }
 
+/** Where to POST the final status (the `report` URL parameter), if anywhere. */
+const reportUrl = new URLSearchParams(location.search).get('report');
+
+/** POSTs the status as JSON to reportUrl (a plain-text body, so another origin needs no preflight). */
+function report(): void {
+  if (reportUrl === null) return;
+  const body = JSON.stringify({ ...status, userAgent: navigator.userAgent });
+  fetch(reportUrl, { method: 'POST', mode: 'no-cors', body }).catch(() => setStatus(`could not report to ${reportUrl}`, true));
+}
+
 function fail(message: string): void {
   status.state = 'error';
   status.error = message;
   setStatus(`Error: ${message}`, true);
+  report();
 }
 
 /** The form shows the configuration; submitting it reloads the page with the new one. */
@@ -250,7 +263,9 @@ function start(): void {
   watchLongTasks();
   let config: DemoConfig;
   try {
-    config = configFromParams(new URLSearchParams(location.search));
+    const params = new URLSearchParams(location.search);
+    params.delete('report');
+    config = configFromParams(params);
   } catch (e) {
     fail((e as Error).message);
     return;
@@ -314,6 +329,7 @@ function start(): void {
             `on ${parameters} parameters, in ${seconds} s.`,
         );
         worker.terminate();
+        report();
         break;
       }
       case 'error':
