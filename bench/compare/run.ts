@@ -1,5 +1,5 @@
-// `npm run bench:compare [-- full|small]`: this library beside plain JS, TensorFlow.js (wasm) and
-// jax-js (wasm) on the MLPs of issue 7. For each model, task and library it first checks the
+// `npm run bench:compare [-- full|small|cnn]`: this library beside plain JS, TensorFlow.js (wasm)
+// and jax-js (wasm) on two MLPs and the examples' CNN. For each model, task and library it first checks the
 // result against ours (a wrong or failing result is recorded, not timed), then times it with the
 // harness's timeIt (Benchmark.js, warm, median), and finally writes bench/compare/results.json,
 // BENCHMARKS.md and bench/compare/chart.svg.
@@ -26,10 +26,8 @@ if (!existsSync(`${here}node_modules/@tensorflow/tfjs-backend-wasm`) || !existsS
 }
 
 // Imported only now: the competitors may have just been installed.
-const { timeIt } = await import('../harness.js');
 const { MODELS, makeProblem } = await import('./problem.js');
-const { TASKS } = await import('./contender.js');
-const { compare, describeCheck } = await import('./check.js');
+const { measure } = await import('./measure.js');
 const { ours } = await import('./contenders/ours.js');
 const { baseline } = await import('./contenders/baseline.js');
 const { initTfjs, tfjs, tfjsSetup } = await import('./contenders/tfjs.js');
@@ -38,9 +36,11 @@ const { writeReport, writeReadmeHeadline } = await import('./report.js');
 const { writeChart } = await import('./chart.js');
 const { profileOurs } = await import('./profile.js');
 const { interleaved } = await import('./interleave.js');
+const { makeCnnProblem } = await import('./cnn/problem.js');
+const { oursCnn } = await import('./cnn/ours.js');
+const { tfjsCnn } = await import('./cnn/tfjs.js');
+const { jaxjsCnn } = await import('./cnn/jaxjs.js');
 type Contender = import('./contender.js').Contender;
-type TaskOutput = import('./contender.js').TaskOutput;
-type Check = import('./check.js').Check;
 type Row = import('./report.js').Row;
 
 await initTfjs();
@@ -48,14 +48,8 @@ await initJaxjs();
 
 const wanted = process.argv.slice(2);
 const models = MODELS.filter((m) => wanted.length === 0 || wanted.includes(m.name));
-if (models.length === 0) throw new Error(`bench:compare: no model named ${wanted.join(', ')} (expected full or small)`);
-
-/** Fewer samples for slow calls, so that a full run stays within a few minutes. */
-function samplingFor(firstCallMs: number) {
-  if (firstCallMs > 1000) return { minSamples: 3, maxTime: 1 };
-  if (firstCallMs > 50) return { minSamples: 7, maxTime: 3 };
-  return { minSamples: 15, maxTime: 1.5 };
-}
+const withCnn = wanted.length === 0 || wanted.includes('cnn');
+if (models.length === 0 && !withCnn) throw new Error(`bench:compare: no model named ${wanted.join(', ')} (expected full, small or cnn)`);
 
 const rows: Row[] = [];
 const hows = new Map<string, string>();
@@ -68,34 +62,7 @@ for (const model of models) {
   const contenders: Contender[] = [ours(problem), baseline(problem), ...tfjs(problem), ...jaxjs(problem)];
   for (const c of contenders) hows.set(`${c.library} — ${c.variant}`, c.how);
 
-  // Task by task, ours first: what is compared is measured minutes apart at most, not the whole run.
-  for (const { task } of TASKS) {
-    let reference: TaskOutput | undefined;
-    for (const c of contenders) {
-      const fn = c.tasks[task];
-      if (!fn) continue;
-      let check: Check;
-      let firstMs = 0;
-      try {
-        const t0 = performance.now();
-        const out = fn(); // for the step: the first step, from the initial parameters
-        firstMs = performance.now() - t0;
-        reference ??= out;
-        check = compare(task, out, reference, initial);
-      } catch (e) {
-        if (c === contenders[0]) throw e; // ours is the reference: nothing to compare without it
-        check = { status: 'error', errors: {}, message: (e as Error).message.replace(/\s+/g, ' ').trim() };
-      }
-      const row: Row = { model: problem.label, task, library: c.library, variant: c.variant, check };
-      if (check.status === 'ok' && !c.checkOnly) {
-        const t = timeIt(fn, samplingFor(firstMs));
-        Object.assign(row, { medianMs: t.medianMs, minMs: t.minMs, maxMs: t.maxMs, samples: t.samples });
-      }
-      rows.push(row);
-      const time = row.medianMs === undefined ? 'not timed' : `${row.medianMs.toFixed(2)} ms`;
-      console.error(`${problem.label} · ${task} · ${c.library} ${c.variant}: ${time}; ${describeCheck(check)}`);
-    }
-  }
+  rows.push(...measure(problem.label, contenders, initial));
   if (model.name === 'full') {
     // The acceptance figures again, taking turns: ours, jax-js eager, the fastest correct TF.js.
     const timed = (library: string) =>
@@ -112,9 +79,17 @@ for (const model of models) {
   }
   for (const c of contenders) c.dispose?.();
 }
+if (withCnn) {
+  // The examples' CNN: gradients and HVPs only (the MLPs cover the optimizer step).
+  const problem = makeCnnProblem();
+  const contenders: Contender[] = [oursCnn(problem), ...tfjsCnn(problem), ...jaxjsCnn(problem)];
+  for (const c of contenders) hows.set(`${c.library} — ${c.variant} (CNN)`, c.how);
+  rows.push(...measure(problem.label, contenders, problem.params));
+  for (const c of contenders) c.dispose?.();
+}
 
 // Where our gradient + HVP spends its time on the largest model (V8 CPU profile, self time).
-const largest = models[0];
+const largest = models[0] ?? MODELS[MODELS.length - 1]; // a CNN-only run profiles the small MLP
 const profile = await profileOurs(makeProblem(largest));
 
 // Ratios to ours, per model and task.

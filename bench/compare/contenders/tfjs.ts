@@ -14,7 +14,7 @@ import type { Contender, Leaves } from '../contender.js';
 /** How a variant turns logits [batch, classes] and one-hot labels into the mean cross-entropy. */
 type LossHead = (logits: tf.Tensor2D, y: tf.Tensor2D) => tf.Scalar;
 
-const meanCrossEntropy = (logProbs: tf.Tensor, y: tf.Tensor2D): tf.Scalar =>
+export const meanCrossEntropy = (logProbs: tf.Tensor, y: tf.Tensor2D): tf.Scalar =>
   tf.neg(tf.mean(tf.sum(tf.mul(logProbs, y), -1))) as tf.Scalar;
 
 /** tf.customGrad's typings take one rest parameter of tensors and the save function; ours name them. */
@@ -25,7 +25,7 @@ type CustomGradFn = Parameters<typeof tf.customGrad>[0];
  * dy − Σdy · softmax(z), except that softmax is recomputed from the saved *input* z instead of
  * exp(saved output), so the ops of the gradient stay connected to θ on the outer tape.
  */
-const logSoftmaxFixed = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
+export const logSoftmaxFixed = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => {
   save([z]);
   return {
     value: tf.logSoftmax(z),
@@ -39,13 +39,55 @@ const logSoftmaxFixed = tf.customGrad(((z: tf.Tensor, save: tf.GradSaveFunc) => 
  * (128×1024×1024). This matMul's gradient transposes explicitly and then multiplies plainly; it is
  * written with itself, so its own derivative is fast too.
  */
-const matMulFast: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+export const matMulFast: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: tf.matMul(a, b),
     gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [matMulFast(dy, tf.transpose(sb)), matMulFast(tf.transpose(sa), dy)],
   };
 }) as CustomGradFn) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/**
+ * [gradient, H·v] of `loss`: the outer tf.grads differentiates <∇f(θ), v>; the inner ∇f is kept
+ * on the way out (tf.keep: the caller disposes it).
+ */
+export function nestedGradHvp(loss: (...theta: tf.Tensor[]) => tf.Scalar) {
+  const gradient = tf.grads(loss);
+  return (theta: tf.Tensor[], v: tf.Tensor[]): [tf.Tensor[], tf.Tensor[]] => {
+    let inner: tf.Tensor[] = [];
+    const hv = tf.grads((...t: tf.Tensor[]) => {
+      inner = gradient(t).map((g) => tf.keep(g));
+      return tf.addN(inner.map((g, i) => tf.sum(tf.mul(g, v[i])))) as tf.Scalar;
+    })(theta);
+    return [inner, hv];
+  };
+}
+
+export const read = (ts: tf.Tensor[]): Leaves => ts.map((t) => t.dataSync() as Float32Array);
+
+/** The valueAndGrad and gradHvp tasks of `loss` at `params` (probe `probe`). */
+export function gradientTasks(loss: (...theta: tf.Tensor[]) => tf.Scalar, params: tf.Tensor[], probe: tf.Tensor[]) {
+  const gradAndHvp = nestedGradHvp(loss);
+  return {
+    // tf.tidy returns the result tensors and they are read outside it: tidy walks whatever it
+    // returns element by element, which for Float32Arrays would cost seconds.
+    valueAndGrad: () => {
+      const [value, g] = tf.tidy(() => {
+        const { value, grads } = tf.valueAndGrads(loss)(params);
+        return [value, grads] as const;
+      });
+      const out = { loss: value.dataSync()[0], grad: read(g) };
+      tf.dispose([value, ...g]);
+      return out;
+    },
+    gradHvp: () => {
+      const [g, hv] = tf.tidy(() => gradAndHvp(params, probe));
+      const out = { grad: read(g), hvp: read(hv) };
+      tf.dispose([...g, ...hv]);
+      return out;
+    },
+  };
+}
 
 interface Variant {
   variant: string;
@@ -130,20 +172,7 @@ function contender(p: Problem, { variant, how, head, matMul, checkOnly }: Varian
     }
     return head(h as tf.Tensor2D, y);
   };
-  const gradient = tf.grads(loss);
-  /**
-   * [gradient, H·v]: the outer tf.grads differentiates <∇f(θ), v>; the inner ∇f is kept on the
-   * way out (tf.keep: the caller disposes it).
-   */
-  const gradAndHvp = (theta: tf.Tensor[], v: tf.Tensor[]): [tf.Tensor[], tf.Tensor[]] => {
-    let inner: tf.Tensor[] = [];
-    const hv = tf.grads((...t: tf.Tensor[]) => {
-      inner = gradient(t).map((g) => tf.keep(g));
-      return tf.addN(inner.map((g, i) => tf.sum(tf.mul(g, v[i])))) as tf.Scalar;
-    })(theta);
-    return [inner, hv];
-  };
-  const read = (ts: tf.Tensor[]): Leaves => ts.map((t) => t.dataSync() as Float32Array);
+  const gradAndHvp = nestedGradHvp(loss);
 
   // AdaHessian state, carried from call to call ('last' averaging: rank-2 leaves average |h| over their last axis).
   let state = { x: params.map((t) => tf.clone(t)), m: params.map((t) => tf.zerosLike(t)), v: params.map((t) => tf.zerosLike(t)) };
@@ -156,23 +185,7 @@ function contender(p: Problem, { variant, how, head, matMul, checkOnly }: Varian
     how,
     checkOnly: checkOnly ?? false,
     tasks: {
-      // tf.tidy returns the result tensors and they are read outside it: tidy walks whatever it
-      // returns element by element, which for Float32Arrays would cost seconds.
-      valueAndGrad: () => {
-        const [value, g] = tf.tidy(() => {
-          const { value, grads } = tf.valueAndGrads(loss)(params);
-          return [value, grads] as const;
-        });
-        const out = { loss: value.dataSync()[0], grad: read(g) };
-        tf.dispose([value, ...g]);
-        return out;
-      },
-      gradHvp: () => {
-        const [g, hv] = tf.tidy(() => gradAndHvp(params, probe));
-        const out = { grad: read(g), hvp: read(hv) };
-        tf.dispose([...g, ...hv]);
-        return out;
-      },
+      ...gradientTasks(loss, params, probe),
       adahessianStep: () => {
         const t = ++step;
         const next = tf.tidy(() => {
