@@ -3,7 +3,8 @@
 // kernels are transposed to OIHW and the last activations back to NHWC before flattening (small
 // arrays): parameters, gradients and HVPs stay in our layouts. Max pooling is lax.reduceWindow
 // with a max. The HVP is jvp(grad(loss)), as for the MLP.
-import { grad, jit, jvp, lax, nn, numpy as np, valueAndGrad, type OwnedFunction } from '@jax-js/jax';
+import { grad, jvp, lax, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
+import { jitIf } from '../contenders/jaxjs.js';
 import type { Contender, Leaves } from '../contender.js';
 import { BATCH, CLASSES, LEAF_SHAPES, SIDE, type CnnProblem } from './problem.js';
 
@@ -36,15 +37,7 @@ function contender(p: CnnProblem, jitted: boolean): Contender {
   const y = arrayOf(p.y, [BATCH, CLASSES]);
   const params = p.params.map((a, i) => arrayOf(a, LEAF_SHAPES[i]));
   const probe = p.probe.map((a, i) => arrayOf(a, LEAF_SHAPES[i]));
-  const fns = { valueAndGrad: valueAndGrad(loss), gradHvp };
-  const owned: OwnedFunction<any>[] = [];
-  if (jitted) {
-    for (const name of Object.keys(fns) as (keyof typeof fns)[]) {
-      const f = jit(fns[name] as any);
-      owned.push(f);
-      (fns as any)[name] = f;
-    }
-  }
+  const [fns, owned] = jitIf(jitted, { valueAndGrad: valueAndGrad(loss), gradHvp });
   return {
     library: 'jax-js 0.1.25 (wasm)',
     variant: jitted ? 'jit' : 'eager',

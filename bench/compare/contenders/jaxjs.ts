@@ -52,6 +52,13 @@ function adahessianStep(
   return next;
 }
 
+/** The functions as they are, or each under jit (then also the jitted ones, for disposing). */
+export function jitIf<T extends Record<string, (...args: any[]) => any>>(jitted: boolean, fns: T): [T, OwnedFunction<any>[]] {
+  if (!jitted) return [fns, []];
+  const owned = Object.values(fns).map((f) => jit(f));
+  return [Object.fromEntries(Object.keys(fns).map((name, i) => [name, owned[i]])) as unknown as T, owned];
+}
+
 export async function initJaxjs(): Promise<void> {
   const devices = await init('wasm');
   if (!devices.includes('wasm')) throw new Error(`jax-js: the wasm device did not initialise (got ${devices.join(', ')})`);
@@ -75,19 +82,7 @@ function contender(p: Problem, jitted: boolean): Contender {
   ];
   let step = 0;
 
-  const fns = {
-    valueAndGrad: valueAndGrad(loss),
-    gradHvp,
-    adahessianStep,
-  };
-  const owned: OwnedFunction<any>[] = [];
-  if (jitted) {
-    for (const name of Object.keys(fns) as (keyof typeof fns)[]) {
-      const f = jit(fns[name] as any);
-      owned.push(f);
-      (fns as any)[name] = f;
-    }
-  }
+  const [fns, owned] = jitIf(jitted, { valueAndGrad: valueAndGrad(loss), gradHvp, adahessianStep });
 
   return {
     library: 'jax-js 0.1.25 (wasm)',

@@ -7,13 +7,32 @@ import type { Contender, Leaves } from '../contender.js';
 
 const data = (t: unknown): Leaves => (tree.leaves(t) as Tensor[]).map((leaf) => leaf.data);
 
+type Loss = (params: unknown, x: Tensor, y: Tensor) => Tensor;
+
+/** The mean log-softmax cross-entropy of a model's logits. */
+export const crossEntropyOf = (apply: (params: unknown, x: Tensor) => Tensor): Loss => (params, x, y) =>
+  np.negative(np.mean(np.sum(np.multiply(nn.logSoftmax(apply(params, x)), y), 1)));
+
+/** The valueAndGrad and gradHvp tasks of `loss` at `params` on the batch (x, y), probe v. */
+export function gradientTasks(loss: Loss, params: unknown, x: Tensor, y: Tensor, v: unknown) {
+  const lossAndGrad = valueAndGrad(loss);
+  return {
+    valueAndGrad: () => {
+      const [value, g] = lossAndGrad(params, x, y);
+      return { loss: value.data[0], grad: data(g) };
+    },
+    gradHvp: () => {
+      const [g, hv] = hvp(loss, [params, x, y], v);
+      return { grad: data(g), hvp: data(hv) };
+    },
+  };
+}
+
 export function ours(p: Problem): Contender {
   const x = tensor(p.x, [p.batch, p.sizes[0]]);
   const y = tensor(p.y, [p.batch, p.sizes[p.sizes.length - 1]]);
-  const loss = (params: unknown, xb: Tensor, yb: Tensor) =>
-    np.negative(np.mean(np.sum(np.multiply(nn.logSoftmax(p.apply(params, xb)), yb), 1)));
-  const lossAndGrad = valueAndGrad(loss);
-  const v = probeTree(p);
+  const loss = crossEntropyOf(p.apply);
+  const { valueAndGrad: valueAndGradTask, gradHvp } = gradientTasks(loss, p.staxParams, x, y, probeTree(p));
 
   const [init, update, getParams] = adahessian({ ...ADAHESSIAN });
   let state = init(p.staxParams as never);
@@ -24,14 +43,8 @@ export function ours(p: Problem): Contender {
     variant: 'wasm',
     how: 'valueAndGrad; hvp (forward-over-reverse); gradAndHessian (draws the probe) + adahessian update',
     tasks: {
-      valueAndGrad: () => {
-        const [value, g] = lossAndGrad(p.staxParams, x, y);
-        return { loss: value.data[0], grad: data(g) };
-      },
-      gradHvp: () => {
-        const [g, hv] = hvp(loss, [p.staxParams, x, y], v);
-        return { grad: data(g), hvp: data(hv) };
-      },
+      valueAndGrad: valueAndGradTask,
+      gradHvp,
       adahessianStep: () => {
         const [g, h] = gradAndHessian(loss, [getParams(state), x, y], p.probeKey);
         state = update(step++, g, h, state);
