@@ -4,13 +4,14 @@
 // Small configs (a 32-unit hidden layer, the first 600 training digits) keep it fast.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { runCli } from '../src/cli/cli.js';
+import { decodeCheckpoint } from '../src/cli/checkpoint.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'adahessian-cli-'));
@@ -292,4 +293,30 @@ test('empty IDX training or test sets are clear errors before training', async (
     assert.match(r.stderr, message);
     assert.doesNotMatch(r.stderr, /NaN|reading/);
   }
+});
+
+test('Ctrl-C stops a run at a step boundary: exit 130, where it stopped, whole checkpoints, no temporary files', async () => {
+  const runDir = mkdtempSync(join(tmpdir(), 'adahessian-sigint-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--hidden', '32', '--epochs', '200', '--limit', '600',
+    '--batch-size', '128', '--checkpoint-every', '1', '--out', join(runDir, 'long.json')], { cwd: ROOT });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  await new Promise<void>((started) => {
+    void exited.then(() => started()); // a run that fails early fails the assertions below, not by hanging
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if ((stdout.match(/^checkpoint /gm) ?? []).length >= 3) started();
+    });
+  });
+  child.kill('SIGINT');
+  const code = await exited;
+  assert.equal(code, 130, stderr);
+  assert.match(stderr, /adahessian-wasm: interrupted after step \d+ of 1000 of long; the last checkpoint is .*long\.step\d+\.ckpt/);
+  const files = readdirSync(runDir);
+  assert.deepEqual(files.filter((f) => f.endsWith('.partial')), [], 'no temporary file is left');
+  assert.ok(!files.includes('long.json'), 'no run file for an unfinished run');
+  for (const f of files.filter((name) => name.endsWith('.ckpt'))) decodeCheckpoint(new Uint8Array(readFileSync(join(runDir, f))), f);
+  rmSync(runDir, { recursive: true });
 });

@@ -1,5 +1,6 @@
 // The command line as a function: runCli(argv) → a promise of the exit code (main.ts hands it process.argv).
 import { compare, processIo, train, verify, type Io } from './commands.js';
+import { Interrupted } from './interrupt.js';
 import { USAGE, UsageError } from './usage.js';
 
 const COMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = { train, verify, compare };
@@ -21,6 +22,10 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     return await run(args, io);
   } catch (e) {
     if (e instanceof UsageError) return fail(e.message);
+    if (e instanceof Interrupted) {
+      io.err.write(`adahessian-wasm: ${e.message}\n`);
+      return 130;
+    }
     io.err.write(`adahessian-wasm: ${(e as Error).message}\n`);
     return 1;
   }

@@ -117,7 +117,7 @@ async function trainRun(
         written: (p: string) => io.out(`checkpoint ${p}\n`),
       }
     : undefined;
-  runToEnd(trainer, name, makeProgress(io.err), checkpointing);
+  await runToEnd(trainer, name, makeProgress(io.err), checkpointing);
   return recordOf(name, trainer, dataSha256, resume?.path);
 }
 
