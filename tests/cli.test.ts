@@ -93,13 +93,12 @@ test('adam and sgd train; the same flags give the same hash, another seed anothe
   assert.equal(JSON.parse(readFileSync(join(dir, 'sgd.json'), 'utf8')).config.lr, 0.05);
 });
 
-test('--model cnn trains the CNN with AdaHessian (conv averaging): run file, SVG, and verify reproduces its hash', () => {
+test('--model cnn trains the CNN with AdaHessian (conv averaging) on Fashion-MNIST: run file, SVG, and verify reproduces its hash', () => {
   const out = join(dir, 'cnn.json');
-  const r = cli('train', '--model', 'cnn', '--optimizer', 'adahessian', '--epochs', '1', '--limit', '256', '--seed', '4', '--out', out);
+  const r = cli('train', '--model', 'cnn', '--optimizer', 'adahessian', '--data', 'idx:/usr/share/datasets/fashion-mnist', '--epochs', '1', '--limit', '256', '--seed', '4', '--out', out);
   assert.equal(r.code, 0, r.stderr);
   const record = JSON.parse(readFileSync(out, 'utf8'));
-  assert.equal(record.config.model, 'cnn');
-  assert.equal(record.config.spatialAverage, 'conv');
+  assert.deepEqual([record.config.model, record.config.spatialAverage, record.config.data], ['cnn', 'conv', 'idx:/usr/share/datasets/fashion-mnist']);
   assert.ok(!('hidden' in record.config), 'hidden does not apply to the CNN');
   // Conv 3×3×1×32 + b, Conv 3×3×32×64 + b, Dense 1600×10 + b
   assert.equal(record.parameterCount, 9 * 32 + 32 + 9 * 32 * 64 + 64 + 1600 * 10 + 10);
