@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { runCli } from '../src/cli/cli.js';
 import { decodeCheckpoint } from '../src/cli/checkpoint.js';
+import { runFileText } from '../src/cli/record.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'adahessian-cli-'));
@@ -72,13 +73,25 @@ test('verify repeats the recorded config: exit 0 on the same hash, 1 when it dif
   assert.equal(recorded, JSON.parse(readFileSync(full, 'utf8')).paramsSha256);
   assert.equal(hashIn(ok.stdout, /rerun {4}sha256/), recorded);
 
+  // a consistent run file (re-sealed) whose config does not give the recorded parameters
   const record = JSON.parse(readFileSync(full, 'utf8'));
   const tampered = join(dir, 'tampered.json');
-  writeFileSync(tampered, JSON.stringify({ ...record, config: { ...record.config, lr: 0.1 } }));
+  writeFileSync(tampered, runFileText({ ...record, config: { ...record.config, lr: 0.1 } }));
   const bad = cli('verify', tampered);
   assert.equal(bad.code, 1);
   assert.match(bad.stdout, /MISMATCH/);
   assert.notEqual(hashIn(bad.stdout, /rerun {4}sha256/), recorded);
+});
+
+test('a run file changed by hand (not re-sealed) is refused before anything runs', async () => {
+  const text = readFileSync(full, 'utf8');
+  assert.match(text, /\n "crc32": "[0-9a-f]{8}"\n\}\n$/);
+  const changed = join(dir, 'changed.json');
+  writeFileSync(changed, text.replace('"lr": 0.15', '"lr": 0.25'));
+  const r = await cliInProcess('verify', changed);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /changed\.json: the run file was changed or damaged/);
+  assert.doesNotMatch(r.stdout, /rerun/);
 });
 
 test('adam and sgd train; the same flags give the same hash, another seed another one', () => {
@@ -265,7 +278,7 @@ test('verify refuses a run file whose data fingerprint differs, before training'
   const record = JSON.parse(readFileSync(full, 'utf8'));
   assert.match(record.dataSha256, /^[0-9a-f]{64}$/);
   const other = join(dir, 'other-data.json');
-  writeFileSync(other, JSON.stringify({ ...record, dataSha256: '0'.repeat(64) }));
+  writeFileSync(other, runFileText({ ...record, dataSha256: '0'.repeat(64) }));
   const r = await cliInProcess('verify', other);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /MISMATCH: .*other-data\.json was trained on data with SHA-256 0{64}, but mnist now has [0-9a-f]{64}/);

@@ -3,6 +3,7 @@
 // repeats the config and compares the hash.
 import { readFileSync } from 'node:fs';
 import { checkConfig, type TrainConfig } from '../training/config.js';
+import { crc32 } from '../crc32.js';
 import { writeFileAtomic } from './files.js';
 import type { EpochMetrics, Trainer, TrainingState } from '../training/trainer.js';
 import * as tree from '../tree.js';
@@ -72,8 +73,19 @@ export async function recordOf(name: string, trainer: Trainer, dataSha256: strin
   return record;
 }
 
+/** The CRC-32 (8 hex digits) of a record's JSON text without its crc32 field. */
+function recordCrc32(record: object): string {
+  return crc32(new TextEncoder().encode(JSON.stringify(record, null, 1))).toString(16).padStart(8, '0');
+}
+
+/** A run file's text: the record as JSON with a last field `crc32` over the rest, so damage is refused. */
+export function runFileText(record: RunRecord): string {
+  const { crc32: _, ...content } = record as RunRecord & { crc32?: string };
+  return JSON.stringify({ ...content, crc32: recordCrc32(content) }, null, 1) + '\n';
+}
+
 export function writeRunRecord(path: string, record: RunRecord): void {
-  writeFileAtomic(path, JSON.stringify(record, null, 1) + '\n');
+  writeFileAtomic(path, runFileText(record));
 }
 
 /** Reads a run file; throws an Error naming the file and what is wrong with it. */
@@ -86,6 +98,10 @@ export function readRunRecord(path: string): RunRecord {
   }
   if (record?.format !== RUN_FORMAT) {
     throw new Error(`${path}: not a run file (format ${JSON.stringify(record?.format)}, expected '${RUN_FORMAT}')`);
+  }
+  const { crc32: stored, ...content } = record;
+  if (stored !== recordCrc32(content)) {
+    throw new Error(`${path}: the run file was changed or damaged (its crc32 ${JSON.stringify(stored)} does not match its content)`);
   }
   if (typeof record.paramsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(record.paramsSha256)) {
     throw new Error(`${path}: paramsSha256 must be 64 hex digits, got ${JSON.stringify(record.paramsSha256)}`);
