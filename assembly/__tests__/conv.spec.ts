@@ -8,26 +8,7 @@ import { convScratchBytes, sumRows } from '../conv/blocks';
 import { CONV_ACCUMULATE, CONV_SCALAR } from '../conv/flags';
 import { Window } from '../conv/window';
 
-function floats(n: i32): usize {
-  return heap.alloc(<usize>max(n, 1) << 2);
-}
-function get(p: usize, i: i32): f32 {
-  return load<f32>(p + (<usize>i << 2));
-}
-function set(p: usize, i: i32, x: f32): void {
-  store<f32>(p + (<usize>i << 2), x);
-}
-
-// values in [-2, 2) with all mantissa bits busy, so a different summation order changes bits
-let seed: u32 = 777;
-function randomFloats(n: i32): usize {
-  const p = floats(n);
-  for (let i = 0; i < n; i++) {
-    seed = seed * 1664525 + 1013904223;
-    set(p, i, <f32>(<f64>(seed >>> 8) / 4194304.0 - 2.0));
-  }
-  return p;
-}
+import { floats, get, randomFloats, set } from './helpers/floats';
 
 /** A Window in memory; out sizes from the padded input (pads: top, bottom, left, right). */
 function window(
@@ -214,6 +195,13 @@ describe('conv2d kernels, SIMD = scalar = the documented order, bit for bit', ()
 
 // ---- pooling ------------------------------------------------------------------------------------
 
+/** Input element under window position w (row-major) of output element o (channel last); -1 on padding. */
+function pooledInput(g: Window, o: i32, w: i32): i32 {
+  const r = o / g.inC;
+  const ox = r % g.outW, oy = (r / g.outW) % g.outH, n = r / (g.outW * g.outH);
+  return inputAt(g, n, oy, ox, w / g.kW, w % g.kW, o % g.inC);
+}
+
 /** Sum/average pooling, its transpose, max pooling and its selection, against direct loops. */
 function poolMismatches(g: Window): i32 {
   const geometry = changetype<usize>(g);
@@ -227,18 +215,16 @@ function poolMismatches(g: Window): i32 {
     const yWant = guarded(ny, 0);
     const dxWant = guarded(nx, start);
     for (let o = 0; o < ny; o++) {
-      const r = o / c, ch = o % c;
-      const ox = r % g.outW, oy = (r / g.outW) % g.outH, n = r / (g.outW * g.outH);
       let s: f32 = 0;
       let count = 0;
-      for (let wy = 0; wy < g.kH; wy++) for (let wx = 0; wx < g.kW; wx++) {
-        const i = inputAt(g, n, oy, ox, wy, wx, ch);
+      for (let w = 0; w < g.kH * g.kW; w++) {
+        const i = pooledInput(g, o, w);
         if (i >= 0) { s = s + get(x, i); count++; }
       }
       set(yWant, o, average ? s / <f32>count : s);
       const v = average ? get(dy, o) / <f32>count : get(dy, o);
-      for (let wy = 0; wy < g.kH; wy++) for (let wx = 0; wx < g.kW; wx++) {
-        const i = inputAt(g, n, oy, ox, wy, wx, ch);
+      for (let w = 0; w < g.kH * g.kW; w++) {
+        const i = pooledInput(g, o, w);
         if (i >= 0) set(dxWant, i, get(dxWant, i) + v);
       }
     }
@@ -254,11 +240,9 @@ function poolMismatches(g: Window): i32 {
   const dxWant = guarded(nx, start);
   const tWant = guarded(ny, 0);
   for (let o = 0; o < ny; o++) {
-    const r = o / c, ch = o % c;
-    const ox = r % g.outW, oy = (r / g.outW) % g.outH, n = r / (g.outW * g.outH);
     let at = -1;
-    for (let wy = 0; wy < g.kH; wy++) for (let wx = 0; wx < g.kW; wx++) {
-      const i = inputAt(g, n, oy, ox, wy, wx, ch);
+    for (let w = 0; w < g.kH * g.kW; w++) {
+      const i = pooledInput(g, o, w);
       if (i < 0) continue;
       const v = get(x, i);
       if (at < 0 || v > get(x, at) || (isNaN(v) && !isNaN(get(x, at)))) at = i;

@@ -5,33 +5,7 @@
 import { matmul, matmulPackBytes, matmulScalar } from '../matmul/index';
 import { ACCUMULATE, TRANS_A, TRANS_B } from '../matmul/flags';
 
-function floats(n: i32): usize {
-  return heap.alloc(<usize>max(n, 1) << 2);
-}
-function get(p: usize, i: i32): f32 {
-  return load<f32>(p + (<usize>i << 2));
-}
-function set(p: usize, i: i32, x: f32): void {
-  store<f32>(p + (<usize>i << 2), x);
-}
-function fromArray(values: f32[]): usize {
-  const p = floats(values.length);
-  for (let i = 0; i < values.length; i++) set(p, i, values[i]);
-  return p;
-}
-
-// A small LCG: values in [-2, 2) with all mantissa bits busy, so rounding depends on the order
-// of the sums (a different order would change low bits).
-let seed: u32 = 12345;
-function nextValue(): f32 {
-  seed = seed * 1664525 + 1013904223;
-  return <f32>(<f64>(seed >>> 8) / 4194304.0 - 2.0);
-}
-function randomFloats(n: i32): usize {
-  const p = floats(n);
-  for (let i = 0; i < n; i++) set(p, i, nextValue());
-  return p;
-}
+import { floats, fromArray, get, randomFloats, set } from './helpers/floats';
 
 /** C as flags.ts defines it, one element at a time, in the documented order. */
 function naive(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, bias: usize): void {
