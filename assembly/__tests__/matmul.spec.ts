@@ -1,9 +1,11 @@
 // Kernels of assembly/matmul: a product worked out by hand, every flag combination (transposes,
-// accumulate, bias) of the SIMD path against the scalar path and against a naive triple loop
+// accumulate, bias) of the SIMD path (and of op(B) packed once, packed.ts, where it applies)
+// against the scalar path and against a naive triple loop
 // written here from the summation order in flags.ts, bit for bit, on odd and edge shapes; and no
 // write outside C.
 import { matmul, matmulPackBytes, matmulScalar } from '../matmul/index';
 import { ACCUMULATE, TRANS_A, TRANS_B } from '../matmul/flags';
+import { multiplyPacked, packB, packedBBytes } from '../matmul/packed';
 
 import { floats, fromArray, get, randomFloats, set } from './helpers/floats';
 
@@ -49,10 +51,21 @@ function mismatches(m: i32, k: i32, n: i32, flags: i32, withBias: bool): i32 {
   matmulScalar(a, b, cScalar, m, k, n, flags, bias, pack);
   naive(a, b, cNaive, m, k, n, flags, bias);
 
+  // op(B) packed once (packed.ts) serves A row-major without bias: the same tiles, the same bits
+  const packedPath = !(flags & TRANS_A) && !withBias;
+  const cPacked = floats(m * n + GUARD);
+  if (packedPath) {
+    for (let i = 0; i < m * n + GUARD; i++) set(cPacked, i, i < m * n ? get(initial, i) : SENTINEL);
+    const packed = heap.alloc(<usize>max(packedBBytes(k, n), 16));
+    packB(b, packed, k, n, (flags & TRANS_B) != 0);
+    multiplyPacked(a, packed, cPacked, m, k, n, (flags & ACCUMULATE) != 0);
+  }
+
   let bad = 0;
   for (let i = 0; i < m * n + GUARD; i++) {
     const s = load<u32>(cSimd + (<usize>i << 2));
     if (s != load<u32>(cScalar + (<usize>i << 2)) || s != load<u32>(cNaive + (<usize>i << 2))) bad++;
+    if (packedPath && s != load<u32>(cPacked + (<usize>i << 2))) bad++;
   }
   return bad;
 }
