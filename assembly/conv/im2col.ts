@@ -8,8 +8,20 @@ import { Window, advance, dxHi, dxLo, dyHi, dyLo, inputIndex, seek } from './win
 export function im2colRows(x: usize, g: Window, row0: i32, rows: i32, dst: usize): void {
   const rowBytes = <usize>(g.kW * g.inC) << 2;
   const pixelBytes = <usize>g.inC << 2;
+  const inputRowBytes = <usize>g.inW * pixelBytes;
   seek(g, row0);
   for (let r = 0; r < rows; r++) {
+    if (dyLo == 0 && dyHi == g.kH && dxLo == 0 && dxHi == g.kW) {
+      // the whole window inside the input (most positions): kH runs, no padding to fill
+      let src = x + (<usize>inputIndex(g, 0, 0) << 2);
+      for (let dy = 0; dy < g.kH; dy++) {
+        copyFloats(dst, src, rowBytes);
+        dst += rowBytes;
+        src += inputRowBytes;
+      }
+      advance(g);
+      continue;
+    }
     const before = <usize>dxLo * pixelBytes;
     const inside = <usize>(dxHi - dxLo) * pixelBytes;
     for (let dy = 0; dy < g.kH; dy++) {
