@@ -14,21 +14,30 @@ import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { delimiter, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /**
- * npm and npx themselves: the ones running this test under `npm test` (whose PATH puts a
- * dependency's old npm first), else the ones on PATH.
+ * The npm and npx of this machine: the first on PATH outside this repository. `npm test` runs its
+ * scripts with node_modules/.bin first on PATH, where a dev dependency ships an old npm (6), which
+ * cannot pack to a destination; so neither PATH's first npm nor npm_execpath will do.
  */
-const NPM_CLI = process.env.npm_execpath;
-const NPM = NPM_CLI ? [process.execPath, NPM_CLI] : ['npm'];
-const NPX = NPM_CLI ? [process.execPath, join(dirname(NPM_CLI), 'npx-cli.js')] : ['npx'];
+function systemBin(name: string): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const file = join(dir, name);
+    if (dir !== '' && !file.startsWith(ROOT) && existsSync(file)) return file;
+  }
+  assert.fail(`no ${name} on PATH outside ${ROOT}`);
+}
+const NPM = [systemBin('npm')];
+const NPX = [systemBin('npx')];
+/** The environment without the npm_* variables of the `npm test` that started us (they describe this repository). */
+const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
 
 function run(cmd: string[], cwd: string): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd[0], cmd.slice(1), { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd[0], cmd.slice(1), { cwd, encoding: 'utf8', env: { ...ENV, npm_config_update_notifier: 'false' } });
   assert.equal(r.status, 0, `${cmd.join(' ')} (in ${cwd}) failed:\n${r.stdout}\n${r.stderr}`);
   return r;
 }
