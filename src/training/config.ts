@@ -109,7 +109,7 @@ export function checkConfig(input: unknown, where = 'config'): TrainConfig {
   }
   const optimizer = c.optimizer as OptimizerName;
   // Run files written before there was a choice of model have no 'model': they are MLPs.
-  const model = (c.model ?? 'mlp') as ModelName;
+  const model = (c.model === undefined ? 'mlp' : c.model) as ModelName;
   if (!MODELS.includes(model)) {
     throw new RangeError(`${where}: model must be one of ${MODELS.join(', ')}, got ${JSON.stringify(c.model)}`);
   }
