@@ -46,7 +46,7 @@ export function convScratchBytes(geometry: usize): i32 {
   const forward = max(packedBBytes(k, o), matmulPackBytes(productRows(g), k, o, 0));
   const inputGrad = max(packedBBytes(o, k), matmulPackBytes(productRows(g), o, k, 0));
   const kernelGrad = max(
-    matmulPackBytes(k, sumRows(g), o, TRANS_A), // scalar: P_blockᵀ·dY
+    matmulPackBytes(k, sumRows(g), o, TRANS_A), // scalar and small patches: P_blockᵀ·dY
     matmulPackBytes(o, sumRows(g), k, TRANS_A) + (<i32>min(<i64>o * k * 4, i32.MAX_VALUE)), // SIMD: dYᵀ·P_block, then transposed
   );
   if (min(forward, min(inputGrad, kernelGrad)) < 0 || matmulPackBytes(o, sumRows(g), k, TRANS_A) < 0) return -1;

