@@ -5,6 +5,7 @@ import {
   adamStep,
   momentumStep,
   optimPow,
+  rmspropStep,
   sgdStep,
   spatialMeanAbs,
 } from '../optim/index';
@@ -226,6 +227,21 @@ describe('sgdStep and momentumStep', () => {
     expect<i32>(momentumStep(floats([0, 0, 0, 0, -3e38]), zerosAt(5), floats([0, 0, 0, 0, 1e38]), 5, 10, 0.9)).toBe(1);
     expect<i32>(adamStep(zerosAt(5), zerosAt(5), zerosAt(5), floats([0, 0, 0, 0, 1e20]), 5, 1, 0.1, 0.9, 0.999, 1e-8, 0)).toBe(1);
     expect<i32>(adamStep(floats([NaN, 0, 0, 0, 0]), zerosAt(5), zerosAt(5), zerosAt(5), 5, 1, 0.1, 0.9, 0.999, 1e-8, 0)).toBe(1);
+  });
+});
+
+describe('rmspropStep', () => {
+  it('takes the hand-computed first step, the tail with the body\'s bits, and flags NaN', () => {
+    // gamma 0.75, eps 0: v = 0.25 g², x = 1 - 0.5 g / (0.5 |g|) = 1 ∓ 1
+    const x = floats([1, 1, 1, 1, 1, 1, 1]);
+    const v = zerosAt(7);
+    expect<i32>(rmspropStep(x, v, tailTwin(3, -0.5, 1e-3, -7), 7, 0.5, 0.75, 0)).toBe(0);
+    expect<f32>(get(x, 0)).toBe(0);
+    expect<f32>(get(x, 1)).toBe(2);
+    expect<f32>(get(v, 3)).toBe(12.25);
+    expectTailMatchesBody(x, 'x');
+    expectTailMatchesBody(v, 'v');
+    expect<i32>(rmspropStep(floats([1, 1, 1, 1, 1]), zerosAt(5), floats([1, 1, 1, 1, NaN]), 5, 0.5, 0.9, 1e-8)).toBe(1);
   });
 });
 

@@ -4,4 +4,5 @@ export { adahessianStep } from './adahessian'; // the fused AdaHessian step
 export { spatialMeanAbs } from './spatial'; // D = mean |h| over axes
 export { adamStep } from './adam'; // the fused Adam step
 export { sgdStep, momentumStep } from './first_order';
+export { rmspropStep } from './rmsprop'; // the fused RMSprop step
 export { optimPow } from './power'; // x^y for step-size schedules

@@ -11,7 +11,7 @@ import { f32, allocF32, copyOut, scoped } from '../wasm/arena.js';
 import { Tensor, describe, formatShape, isTensor, type Shape } from '../tensor.js';
 import { flatten, formatTreeDef, sameStructure, unflatten, type Tree } from '../tree.js';
 import { leafPaths } from './paths.js';
-import { OptimizerState, SLOTS, type OptimizerKind } from './state.js';
+import { OptimizerState, slotsOf, type OptimizerKind } from './state.js';
 
 /** One leaf's arrays in the arena (byte addresses), for a rule to update in place. */
 export interface ArenaLeaf {
@@ -31,8 +31,15 @@ export interface LeafRule {
   inputs: readonly string[];
   /** Runs the kernels for one leaf in place; returns true when an input or output held NaN or ±Inf. */
   step(leaf: ArenaLeaf): boolean;
-  /** The slots a step rewrites, given which inputs are present (the rest are shared). */
-  writes(present: readonly boolean[]): readonly string[];
+  /** The slots this step rewrites (the rest are shared with the old state). */
+  writes: readonly string[];
+}
+
+/** The state arrays of a registered optimizer kind. */
+function slotNames(kind: OptimizerKind): readonly string[] {
+  const slots = slotsOf(kind);
+  if (!slots) throw new TypeError(`unknown optimizer '${kind}'`);
+  return slots;
 }
 
 /** The flat index of the first NaN or ±Inf in `data`, or -1. */
@@ -59,7 +66,7 @@ export function initState(kind: OptimizerKind, params: Tree): OptimizerState {
     return new Tensor(leaf.data.slice(), leaf.shape);
   });
   const slots = Object.fromEntries(
-    SLOTS[kind].map((name) => [name, tensors.map((t) => new Float32Array(t.size))]),
+    slotNames(kind).map((name) => [name, tensors.map((t) => new Float32Array(t.size))]),
   );
   return new OptimizerState(kind, 0, treedef, tensors, slots);
 }
@@ -162,9 +169,8 @@ function throwNonFinite(
 export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], state: OptimizerState): OptimizerState {
   const kind = rule.kind;
   const inputLeavesList = inputs.map((t, n) => (t === null ? null : inputLeaves(kind, rule.inputs[n], t, state)));
-  const present = inputLeavesList.map((l) => l !== null);
-  const written = rule.writes(present);
-  const slotNames = SLOTS[kind];
+  const written = rule.writes;
+  const slots = slotNames(kind);
   const count = state.params.length;
 
   return scoped(() => {
@@ -174,14 +180,14 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
       shape: p.shape,
       size: p.size,
       x: allocF32(p.size),
-      slots: Object.fromEntries(slotNames.map((s) => [s, allocF32(p.size)])),
+      slots: Object.fromEntries(slots.map((s) => [s, allocF32(p.size)])),
       inputs: inputLeavesList.map((l) => (l === null ? 0 : allocF32(p.size))),
     }));
     for (let k = 0; k < count; k++) {
       const leaf = leaves[k];
       const n = leaf.size;
       f32(leaf.x, n).set(state.params[k].data);
-      for (const s of slotNames) f32(leaf.slots[s], n).set(state.slots[s][k]);
+      for (const s of slots) f32(leaf.slots[s], n).set(state.slots[s][k]);
       inputLeavesList.forEach((l, m) => {
         if (l !== null) f32(leaf.inputs[m], n).set(l[k].data);
       });
@@ -192,12 +198,12 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
     }
 
     const params = leaves.map((leaf) => new Tensor(copyOut(leaf.x, leaf.size), leaf.shape));
-    const slots = Object.fromEntries(
-      slotNames.map((s) => [
+    const newSlots = Object.fromEntries(
+      slots.map((s) => [
         s,
         written.includes(s) ? leaves.map((leaf) => copyOut(leaf.slots[s], leaf.size)) : state.slots[s],
       ]),
     );
-    return new OptimizerState(kind, i + 1, state.treedef, params, slots);
+    return new OptimizerState(kind, i + 1, state.treedef, params, newSlots);
   });
 }

@@ -1,10 +1,10 @@
 // SGD with momentum as jax.example_libraries.optimizers.momentum:
 //   velocity = mass · velocity + g ;  x = x - stepSize(i) · velocity
 import { core } from '../wasm/instance.js';
-import { checkState, checkStepIndex, initState, paramsOf, updateTree, type LeafRule } from './lift.js';
-import { knownKeys, nonNegative, stepSizeAt, stepSizeOption } from './options.js';
+import { nonNegative } from './options.js';
 import type { Schedule } from './schedules.js';
-import { triple, type GetParams, type Triple } from './triple.js';
+import { optimizerTriple, type OptimizerSpec } from './spec.js';
+import type { GetParams, Triple } from './triple.js';
 import type { FirstOrderInit, FirstOrderUpdate } from './adam.js';
 
 export interface MomentumOptions {
@@ -14,28 +14,21 @@ export interface MomentumOptions {
   mass: number;
 }
 
+export const momentumSpec: OptimizerSpec = {
+  name: 'momentum',
+  slots: ['velocity'],
+  inputs: ['grads'],
+  hyper: { mass: { check: nonNegative } },
+  positional: ['stepSize', 'mass'],
+  update: (hyper) => ({
+    writes: ['velocity'],
+    step: (leaf) =>
+      core.momentumStep(leaf.x, leaf.slots.velocity, leaf.inputs[0], leaf.size, hyper.stepSize, hyper.mass) !== 0,
+  }),
+};
+
 /** Momentum as a triple: `momentum(stepSize, mass)` (as JAX) or `momentum({ stepSize, mass })`. */
-export function momentum(
+export const momentum: (
   options: MomentumOptions | number | Schedule,
   mass?: number,
-): Triple<FirstOrderInit, FirstOrderUpdate, GetParams> {
-  const opts = typeof options === 'object' && options !== null ? options : { stepSize: options, mass };
-  knownKeys('momentum', opts, ['stepSize', 'mass']);
-  const schedule = stepSizeOption('momentum', 'stepSize', opts.stepSize);
-  const massValue = nonNegative('momentum', 'mass', opts.mass);
-  const init: FirstOrderInit = (params) => initState('momentum', params);
-  const update: FirstOrderUpdate = (i, grads, state) => {
-    checkStepIndex('momentum', i);
-    checkState('momentum', state);
-    const stepSize = stepSizeAt('momentum', schedule, i);
-    const rule: LeafRule = {
-      kind: 'momentum',
-      inputs: ['grads'],
-      writes: () => ['velocity'],
-      step: (leaf) =>
-        core.momentumStep(leaf.x, leaf.slots.velocity, leaf.inputs[0], leaf.size, stepSize, massValue) !== 0,
-    };
-    return updateTree(rule, i, [grads], state);
-  };
-  return triple(init, update, paramsOf as GetParams);
-}
+) => Triple<FirstOrderInit, FirstOrderUpdate, GetParams> = optimizerTriple(momentumSpec);

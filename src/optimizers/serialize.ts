@@ -15,7 +15,7 @@ import { crc32 } from '../crc32.js';
 import { Tensor, checkShape, sizeOf, type Shape } from '../tensor.js';
 import { countLeaves, type TreeDef } from '../tree.js';
 import { leafPaths } from './paths.js';
-import { OptimizerState, SLOTS, type OptimizerKind } from './state.js';
+import { OptimizerState, slotsOf, type OptimizerKind } from './state.js';
 
 const MAGIC = 'AHWSTATE';
 const VERSION = 2;
@@ -34,7 +34,7 @@ interface Header {
 }
 
 function arraysInOrder(state: OptimizerState): Float32Array[] {
-  return [state.params.map((p) => p.data), ...SLOTS[state.kind].map((s) => state.slots[s])].flat();
+  return [state.params.map((p) => p.data), ...slotsOf(state.kind)!.map((s) => state.slots[s])].flat();
 }
 
 /** The state as bytes (see the layout above). */
@@ -47,7 +47,7 @@ export function serialize(state: OptimizerState): Uint8Array {
     step: state.step,
     treedef: state.treedef,
     shapes: state.params.map((p) => [...p.shape]),
-    slots: [...SLOTS[state.kind]],
+    slots: [...slotsOf(state.kind)!],
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = Math.ceil((PREFIX + headerBytes.length) / 4) * 4;
@@ -156,7 +156,7 @@ export function deserialize(bytes: Uint8Array, name = 'deserialize'): OptimizerS
   }
   if (header === null || typeof header !== 'object') invalid('unreadable header');
   const { kind, step } = header;
-  if (!Object.hasOwn(SLOTS, kind)) invalid(`unknown optimizer '${kind}'`);
+  const slotNames = (typeof kind === 'string' && slotsOf(kind)) || invalid(`unknown optimizer '${kind}'`);
   if (!Number.isSafeInteger(step) || step < 0) invalid(`bad step ${step}`);
   const treedef = checkTreeDef(header.treedef, invalid);
   if (!Array.isArray(header.shapes) || header.shapes.length !== countLeaves(treedef)) {
@@ -168,7 +168,6 @@ export function deserialize(bytes: Uint8Array, name = 'deserialize'): OptimizerS
   } catch {
     return invalid('bad shapes');
   }
-  const slotNames = SLOTS[kind];
   if (JSON.stringify(header.slots) !== JSON.stringify(slotNames)) invalid(`bad slots for ${kind}`);
 
   const sizes = shapes.map(sizeOf);

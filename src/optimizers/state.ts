@@ -3,15 +3,23 @@
 import type { Tensor } from '../tensor.js';
 import type { TreeDef } from '../tree.js';
 
-export type OptimizerKind = 'adahessian' | 'adam' | 'sgd' | 'momentum';
+/** The name of the optimizer that made a state ('adahessian', 'adam', ...). */
+export type OptimizerKind = string;
 
-/** The state arrays each optimizer keeps besides the parameters, zero at init. */
-export const SLOTS: Readonly<Record<OptimizerKind, readonly string[]>> = {
-  adahessian: ['m', 'v'], // first moment of the gradient, second moment of D (the Hessian diagonal)
-  adam: ['m', 'v'], // first and second moments of the gradient
-  sgd: [],
-  momentum: ['velocity'],
-};
+/** The state arrays each optimizer keeps besides the parameters, registered by its spec (spec.ts). */
+const SLOTS = new Map<OptimizerKind, readonly string[]>();
+
+/** Registers an optimizer's state arrays; a kind registered twice must keep the same slots. */
+export function registerKind(kind: OptimizerKind, slots: readonly string[]): void {
+  const known = SLOTS.get(kind);
+  if (known && known.join() !== slots.join()) throw new Error(`optimizer '${kind}' is already registered with slots ${known.join(', ')}`);
+  SLOTS.set(kind, Object.freeze([...slots]));
+}
+
+/** The state arrays of `kind`, or undefined for a kind no optimizer registered. */
+export function slotsOf(kind: OptimizerKind): readonly string[] | undefined {
+  return SLOTS.get(kind);
+}
 
 export class OptimizerState {
   /** Which optimizer made this state (an update by another optimizer throws). */
@@ -22,7 +30,7 @@ export class OptimizerState {
   readonly treedef: TreeDef;
   /** @internal the parameters, one tensor per leaf in tree.flatten order */
   readonly params: readonly Tensor[];
-  /** @internal SLOTS[kind] → one Float32Array per leaf */
+  /** @internal slotsOf(kind) → one Float32Array per leaf */
   readonly slots: Readonly<Record<string, readonly Float32Array[]>>;
 
   /** @internal made by init, update and deserialize only */
