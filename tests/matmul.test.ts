@@ -6,18 +6,11 @@ import assert from 'node:assert/strict';
 import { np, tensor, Tensor } from '../src/index.js';
 import { matmulInto, matmulUsing, type MatmulOptions } from '../src/kernels/matmul.js';
 import { core } from '../src/wasm/instance.js';
+import { lcgFloats } from './helpers/lcg.js';
 import { allocF32, copyIn, copyOut, mark, release } from '../src/wasm/arena.js';
 
-/** Deterministic values in [-1, 1) (a 32-bit LCG), rounded to float32. */
-function randomValues(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+/** Deterministic values in [-1, 1). */
+const randomValues = (count: number, seed: number) => lcgFloats(seed, count);
 
 /** Row-major transpose of a rows×cols matrix. */
 function transpose(x: Float32Array, rows: number, cols: number): Float32Array {

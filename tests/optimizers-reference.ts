@@ -1,21 +1,14 @@
-// Float64 references for the optimizer tests, written from the update rules (DESIGN §2 and
+// Float64 references for the optimizer tests, written from the update rules (the README's and
 // jax.example_libraries.optimizers) with plain loops, independently of the library's kernels.
 import assert from 'node:assert/strict';
 import { Tensor, tree } from '../src/index.js';
 import { sizeOf } from '../src/tensor.js';
+import { lcgFloats } from './helpers/lcg.js';
 
 export type Shape = readonly number[];
 
-/** A deterministic stream of numbers in [lo, hi) (a small LCG: tests need no library PRNG). */
-export function numbers(seed: number, count: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(count);
-  for (let k = 0; k < count; k++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[k] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
-  return out;
-}
+/** A deterministic stream of numbers in [lo, hi) (see helpers/lcg.ts). */
+export const numbers = lcgFloats;
 
 export function randomTensor(seed: number, shape: Shape, lo = -1, hi = 1): Tensor {
   return new Tensor(numbers(seed, sizeOf(shape), lo, hi), shape);

@@ -233,7 +233,7 @@ test('a second moment that overflows float32 throws, naming v and the leaf, and 
     (e) => e instanceof RangeError && /adahessian update: .*second moment v.* leaf 0 \(\[0\]\[0\]\).*overflow/.test(e.message),
     "h = 1e20 averaged over inputs",
   );
-  // The issue's case: spatialAverage 'none', one huge Hessian entry in the scalar tail of a leaf.
+  // spatialAverage 'none', one huge Hessian entry in the scalar tail of a leaf (v overflows there only).
   const [init, none] = adahessian({ stepSize: 0.1, spatialAverage: 'none' });
   const s = none(0, grads(0), grads(10), init(params()));
   const bytes = serialize(s);

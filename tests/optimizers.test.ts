@@ -9,6 +9,7 @@ import {
   adam,
   sgd,
   momentum,
+  rmsprop,
   constant,
   exponentialDecay,
   inverseTimeDecay,
@@ -264,9 +265,17 @@ test('zero-size and scalar leaves go through every optimizer', () => {
   const out = ag(au(0, g, g, ai(p))) as Tensor[];
   assert.deepEqual(out[1].shape, [0, 3]);
   assert.ok(Math.abs(out[0].item() - (1.5 - 0.1)) < 1e-6);
-  for (const [init, update, getParams] of [adam(0.1), sgd(0.1), momentum(0.1, 0.9)]) {
+  // first steps from x = 1.5, g = 0.5: adam moves by stepSize (g/|g|), sgd and momentum by
+  // stepSize·g, rmsprop by stepSize·g/sqrt(0.1·g² + eps)
+  const cases = [
+    [adam(0.1), 1.5 - 0.1],
+    [sgd(0.1), 1.5 - 0.05],
+    [momentum(0.1, 0.9), 1.5 - 0.05],
+    [rmsprop(0.1), 1.5 - 0.05 / Math.sqrt(0.025 + 1e-8)],
+  ] as const;
+  for (const [[init, update, getParams], want] of cases) {
     const r = getParams(update(0, g, init(p))) as Tensor[];
-    assert.ok(Math.abs(r[0].item() - 1.45) < 0.06);
+    assert.ok(Math.abs(r[0].item() - want) < 1e-6, `${r[0].item()} vs ${want}`);
     assert.equal(r[1].size, 0);
   }
   assert.equal(sizeOf([0, 3]), 0);

@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor, random, stax, tensor, tree } from '../src/index.js';
+import { TRUNCATED_STDDEV as SOURCE_TRUNCATED_STDDEV } from '../src/stax/initializers.js';
 
 /** ∫_a^b of the standard normal density (composite Simpson, float64). */
 function gaussianMass(a: number, b: number, weight: (z: number) => number = () => 1): number {
@@ -30,8 +31,8 @@ function moments(data: Float32Array): { mean: number; std: number } {
   return { mean, std: Math.sqrt(sq / data.length) };
 }
 
-test('the truncated normal stddev used by glorot normal is 0.8796... (JAX divides by it)', () => {
-  assert.ok(Math.abs(TRUNCATED_STDDEV - 0.87962566103423978) < 1e-9, `${TRUNCATED_STDDEV}`);
+test("the truncated normal stddev glorot normal divides by (src/stax's constant) is the definition's", () => {
+  assert.ok(Math.abs(SOURCE_TRUNCATED_STDDEV - TRUNCATED_STDDEV) < 1e-9, `${SOURCE_TRUNCATED_STDDEV} vs ${TRUNCATED_STDDEV}`);
 });
 
 test('glorotNormal: variance 2 / (fan_in + fan_out), bounded by ±2 scaled units, truncated-normal shape', () => {

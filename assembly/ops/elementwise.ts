@@ -46,14 +46,6 @@ export function divScalar(a: usize, s: f32, out: usize, n: i32): void {
   for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(a, i)) / s);
 }
 
-/** out = a + s */
-export function addScalar(a: usize, s: f32, out: usize, n: i32): void {
-  const sv = f32x4.splat(s);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(at(out, i), f32x4.add(v128.load(at(a, i)), sv));
-  for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(a, i)) + s);
-}
-
 export function fill(out: usize, value: f32, n: i32): void {
   const v = f32x4.splat(value);
   let i = 0;
@@ -105,16 +97,6 @@ export function equalMask(a: usize, b: usize, out: usize, n: i32): void {
   let i = 0;
   for (; i + 4 <= n; i += 4) v128.store(at(out, i), v128.and(f32x4.eq(v128.load(at(a, i)), v128.load(at(b, i))), one));
   for (; i < n; i++) store<f32>(at(out, i), load<f32>(at(a, i)) == load<f32>(at(b, i)) ? 1 : 0);
-}
-
-/** Number of non-finite values (NaN or ±Inf) in a. */
-export function countNonFinite(a: usize, n: i32): i32 {
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const v = load<f32>(at(a, i));
-    if (!isFinite<f32>(v)) count++;
-  }
-  return count;
 }
 
 export function zero(out: usize, n: i32): void {

@@ -2,7 +2,7 @@
 // that does the whole task once and returns its results as plain Float32Arrays (the form this
 // library returns them in), so every timed call ends with results a JS caller can read.
 
-/** The three tasks of issue 7. */
+/** The three tasks every contender is timed on. */
 export type Task = 'valueAndGrad' | 'gradHvp' | 'adahessianStep';
 
 export const TASKS: { task: Task; title: string }[] = [

@@ -12,7 +12,7 @@ export interface Model {
   batch: number;
 }
 
-/** The two MLPs of issue 7. */
+/** The two MLPs compared: the full MNIST MLP and a small one. */
 export const MODELS: Model[] = [
   { name: 'full', sizes: [784, 1024, 1024, 10], batch: 128 },
   { name: 'small', sizes: [784, 128, 10], batch: 32 },

@@ -1,5 +1,5 @@
 // BENCHMARKS.md from the results of one run: the headline (our gradient + HVP on the full MLP
-// against jax-js eager and TF.js), the acceptance ratios of issue 7, a table per model, the
+// against jax-js eager and TF.js), its ratios against the performance targets, a table per model, the
 // correctness findings, how each library was run, and the machine.
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Check } from './check.js';
@@ -56,7 +56,7 @@ export function find(rows: Row[], model: string, task: Task, library: string, va
 }
 
 /**
- * The acceptance figures of issue 7: our gradient + HVP on the full MLP against jax-js eager and
+ * The figures the targets speak of: our gradient + HVP on the full MLP against jax-js eager and
  * against TF.js with its fixes (the fastest TF.js variant that computes it correctly). The times
  * are the interleaved ones when the run has them (see interleave.ts), else the table's.
  */
@@ -189,7 +189,7 @@ export function renderReport(res: Results): string {
           `${res.interleaved!.callsPerRound} calls each, after the table's timings), so that load from other processes ` +
           'falls on all of them alike; the table below has each library timed on its own. '
         : '') +
-        `Acceptance (issue 7, same run): ours at least 2× faster than jax-js eager — ${a.jaxPass ? 'met' : '**not met**'} ` +
+        `Targets (same run): ours at least 2× faster than jax-js eager — ${a.jaxPass ? 'met' : '**not met**'} ` +
         `(${speedup(a.jaxRatio)}); at least 3× faster than TF.js wasm with its fixes — ${a.tfjsPass ? 'met' : '**not met**'} ` +
         `(${speedup(a.tfjsRatio)} than its fastest correct variant, *${a.tfjs?.variant ?? '—'}*` +
         (fixOnly && fixOnly !== a.tfjs && fixOnly.ratio !== undefined ? `; in the table, ${faster(fixOnly.ratio)} than the correctness fix alone` : '') +

@@ -1,4 +1,4 @@
-// Whole autodiff steps on the MLPs of issue 3 (ReLU, log-softmax cross-entropy): valueAndGrad,
+// Whole autodiff steps on the MLPs (ReLU, log-softmax cross-entropy): valueAndGrad,
 // gradAndHessian (gradient + exact HVP + Hutchinson estimate, probes included), and the plain-JS
 // hand-derived gradient + HVP (bench/baseline/mlp.ts) beside them.
 // Targets: 784-1024-1024-10 batch 128: gradAndHessian ≤ 90 ms and ≤ 3.2 × valueAndGrad;

@@ -5,6 +5,7 @@ import { gflops, timeIt, type BenchRow } from '../harness.js';
 import { matmulAB, matmulABt, matmulAtB } from '../baseline/matmul.js';
 import { matmulInto, matmulUsing, type MatmulOptions } from '../../src/kernels/matmul.js';
 import { core } from '../../src/wasm/instance.js';
+import { lcgFloats } from '../../tests/helpers/lcg.js';
 import { allocF32, copyIn, f32, mark, release } from '../../src/wasm/arena.js';
 
 const SHAPES: [number, number, number][] = [
@@ -23,15 +24,7 @@ const VARIANTS: { name: string; opts: MatmulOptions; js: JsKernel }[] = [
   { name: 'A·Bᵀ', opts: { transB: true }, js: matmulABt },
 ];
 
-function randomValues(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+const randomValues = (count: number, seed: number) => lcgFloats(seed, count);
 
 /** Largest |x - y| / (max |y| over all elements): the JS loops round differently, not wrongly. */
 function relativeDifference(x: Float32Array, y: Float32Array): number {

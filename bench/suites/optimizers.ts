@@ -11,6 +11,7 @@ import { Tensor } from '../../src/index.js';
 import { adahessian, adam } from '../../src/optimizers/index.js';
 import { core } from '../../src/wasm/instance.js';
 import { allocF32, f32, mark, release } from '../../src/wasm/arena.js';
+import { lcgFloats } from '../../tests/helpers/lcg.js';
 
 const SHAPES = [[784, 1024], [1024], [1024, 1024], [1024], [1024, 10], [10]];
 const SIZES = SHAPES.map((s) => s.reduce((p, d) => p * d, 1));
@@ -20,15 +21,7 @@ const HYPER = { stepSize: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, h
 const STEP = 10; // i: a state some steps in, so the moments are not zero
 const OPTS = { minSamples: 20, maxTime: 2 };
 
-function filled(seed: number, n: number, lo: number, hi: number): Float32Array {
-  let s = seed;
-  const a = new Float32Array(n);
-  for (let e = 0; e < n; e++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[e] = lo + ((s >>> 8) / 2 ** 24) * (hi - lo);
-  }
-  return a;
-}
+const filled = (seed: number, n: number, lo: number, hi: number) => lcgFloats(seed, n, lo, hi);
 const leafArrays = (seed: number, lo = -1, hi = 1) => SIZES.map((n, k) => filled(seed * 31 + k, n, lo, hi));
 const tensors = (arrays: Float32Array[]) => arrays.map((a, k) => new Tensor(a, SHAPES[k]));
 

@@ -10,7 +10,8 @@
 import { core } from '../wasm/instance.js';
 import type { Tree } from '../tree.js';
 import { averageInArena } from '../kernels/spatial.js';
-import { decayRate, nonNegative, unitInterval } from './options.js';
+import { MOMENT_HYPER } from './adam.js';
+import { unitInterval } from './options.js';
 import type { Schedule } from './schedules.js';
 import { optimizerTriple, type OptimizerSpec } from './spec.js';
 import { averagedAxes, spatialAverageOption, type SpatialAverage } from './spatial.js';
@@ -41,10 +42,7 @@ export const adahessianSpec: OptimizerSpec = {
   inputs: ['grads', 'hessians'],
   stepSizeDefault: 1e-3,
   hyper: {
-    b1: { default: 0.9, check: decayRate, flax: 'beta1' },
-    b2: { default: 0.999, check: decayRate, flax: 'beta2' },
-    eps: { default: 1e-8, check: nonNegative },
-    weightDecay: { default: 0, check: nonNegative },
+    ...MOMENT_HYPER, // b1, b2 (of D² here), eps, weightDecay (an L2 term inside the step, unlike Adam's)
     hessianPower: { default: 1, check: unitInterval },
     spatialAverage: { default: 'last', check: (owner, _name, value) => spatialAverageOption(owner, value) },
   },

@@ -23,18 +23,21 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
+/** The hyper-parameters Adam shares with AdaHessian: the moments' decays, eps and weight decay. */
+export const MOMENT_HYPER: OptimizerSpec['hyper'] = {
+  b1: { default: 0.9, check: decayRate, flax: 'beta1' },
+  b2: { default: 0.999, check: decayRate, flax: 'beta2' },
+  eps: { default: 1e-8, check: nonNegative },
+  weightDecay: { default: 0, check: nonNegative },
+};
+
 export const adamSpec: OptimizerSpec = {
   name: 'adam',
   flaxName: 'Adam',
   slots: ['m', 'v'], // first and second moments of the gradient
   inputs: ['grads'],
   stepSizeDefault: 1e-3,
-  hyper: {
-    b1: { default: 0.9, check: decayRate, flax: 'beta1' },
-    b2: { default: 0.999, check: decayRate, flax: 'beta2' },
-    eps: { default: 1e-8, check: nonNegative },
-    weightDecay: { default: 0, check: nonNegative },
-  },
+  hyper: MOMENT_HYPER,
   update: (hyper, i) => ({
     writes: ['m', 'v'],
     step: (leaf) =>

@@ -46,8 +46,8 @@ export function isDataSpec(spec: unknown): spec is string {
 /**
  * The defaults of `train --optimizer <name> --model <model>`. Adam: the seed's example (lr 1e-3).
  * AdaHessian: the PyTorch reference's settings (lr 0.15, eps 1e-4, and its averaging: over each
- * output unit's inputs for the MLP, over each kernel window for the CNN), which the issue's
- * quality checks use; the library's own `adahessian()` defaults are the seed's (lr 1e-3, eps
+ * output unit's inputs for the MLP, over each kernel window for the CNN), with which the README's
+ * training results were measured; the library's own `adahessian()` defaults are the seed's (lr 1e-3, eps
  * 1e-8, 'last'). SGD: lr 0.1.
  */
 export function defaultConfig(optimizer: OptimizerName, model: ModelName = 'mlp'): TrainConfig {

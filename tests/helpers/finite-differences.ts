@@ -3,18 +3,15 @@
 // its gradient and Hessian-vector product must match central differences of the reference.
 import assert from 'node:assert/strict';
 import { np, nn, tensor, hvp, valueAndGrad, Tensor } from '../../src/index.js';
+import { lcgFloats } from './lcg.js';
 import * as R from './reference.js';
 
 const LIB = { ...np, ...nn };
 const REF = R;
 
-/** Deterministic float32-representable test data (a small LCG, no library RNG involved). */
+/** Deterministic float32 test data in [lo, hi) (see lcg.ts), as plain numbers. */
 export function data(n: number, seed: number, lo = -1, hi = 1): number[] {
-  let s = seed * 7919 + 17;
-  return Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return Math.fround(lo + ((hi - lo) * s) / 2147483648);
-  });
+  return Array.from(lcgFloats(seed * 7919 + 17, n, lo, hi));
 }
 
 export interface Case {
