@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './helpers/chromium.js';
 import { mnist } from 'adahessian-wasm/datasets';
-import { Trainer, checkConfig, defaultConfig, type TrainConfig } from '../src/training/index.js';
+import { Trainer, type TrainConfig } from '../src/training/index.js';
+import { trainConfigFor } from '../examples/browser/train-config.js';
 import { loadData } from '../src/cli/data.js';
 import { buildDemo } from '../examples/browser/build.js';
 import { configFromParams, configToParams, type DemoConfig, type OptimizerName } from '../examples/browser/config.js';
@@ -25,10 +26,7 @@ const MAX_TASK_MS = 100;
 const FIXED: DemoConfig = { optimizers: ['adahessian', 'adam'], hidden: [32], batchSize: 32, epochs: 1, limit: 640, seed: 20_240_611 };
 
 /** The CLI's config for the same run (`adahessian-wasm train --optimizer <name> ...`). */
-function cliConfig(optimizer: OptimizerName): TrainConfig {
-  const { hidden, batchSize, epochs, limit, seed } = FIXED;
-  return checkConfig({ ...defaultConfig(optimizer), hidden, batchSize, epochs, limit, seed });
-}
+const cliConfig = (optimizer: OptimizerName): TrainConfig => trainConfigFor(optimizer, FIXED);
 
 /** The same bits, compared as bits (so -0 ≠ 0 and NaN payloads count). */
 function sameBits(a: Float32Array, b: Float32Array): boolean {

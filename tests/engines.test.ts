@@ -1,8 +1,8 @@
 // The same training gives the same parameters, bit for bit, in every JavaScript engine: V8 (Node,
-// Chromium), SpiderMonkey (Firefox ESR) and JavaScriptCore (Bun). One short run (tests/engines/
-// train.ts: 20 AdaHessian and 20 Adam steps of the training core on real MNIST digits) is hashed
-// in Node; Chromium and Firefox train it in the browser demo (examples/browser), Bun runs the
-// script; every hash must be Node's.
+// Chromium), SpiderMonkey (Firefox ESR) and JavaScriptCore (Bun). Two short runs (tests/engines/
+// train.ts: 20 AdaHessian and 20 Adam steps of the training core's MLP on real MNIST digits, and
+// 2 + 2 of its CNN) are hashed in Node; Chromium and Firefox train them in the browser demo
+// (examples/browser), Bun runs the script; every hash must be Node's.
 //
 // No automation protocol: each browser starts headless on the demo's URL with `report=<url>`, and
 // the page POSTs its final status to this test's own server on 127.0.0.1.
@@ -23,7 +23,7 @@ import { buildDemo } from '../examples/browser/build.js';
 import { configToParams } from '../examples/browser/config.js';
 import type { DemoStatus } from '../examples/browser/main.js';
 import { serveDirectory } from '../examples/browser/serve.js';
-import { RUN, trainedHashes, type Hashes } from './engines/train.js';
+import { CNN_RUN, RUN, trainedHashes, type Hashes } from './engines/train.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -152,10 +152,15 @@ function assertSameHashes(t: TestContext, engine: string, got: Hashes, node: Has
   }
 }
 
-test('the same training gives the same parameter hash in V8 (Node, Chromium), SpiderMonkey (Firefox ESR) and JavaScriptCore (Bun)', { timeout: 600_000 }, async (t) => {
-  const node = await trainedHashes(RUN);
-  for (const optimizer of RUN.optimizers) assert.match(node[optimizer] ?? '', /^[0-9a-f]{64}$/, `Node: ${optimizer}'s hash`);
-  t.diagnostic(`Node ${process.version} (V8 ${process.versions.v8}): ${describeHashes(node)}`);
+/** The runs every engine repeats: the MLP, and the CLI's CNN. */
+const RUNS = { mlp: RUN, cnn: CNN_RUN };
+
+test('the same training gives the same parameter hash in V8 (Node, Chromium), SpiderMonkey (Firefox ESR) and JavaScriptCore (Bun)', { timeout: 900_000 }, async (t) => {
+  const node = { mlp: await trainedHashes(RUN), cnn: await trainedHashes(CNN_RUN) };
+  for (const [model, hashes] of Object.entries(node)) {
+    for (const optimizer of RUN.optimizers) assert.match(hashes[optimizer] ?? '', /^[0-9a-f]{64}$/, `Node: ${model} ${optimizer}'s hash`);
+    t.diagnostic(`Node ${process.version} (V8 ${process.versions.v8}), ${model}: ${describeHashes(hashes)}`);
+  }
 
   const outdir = mkdtempSync(join(tmpdir(), 'adahessian-engines-demo-'));
   const build = await buildDemo(outdir);
@@ -167,12 +172,14 @@ test('the same training gives the same parameter hash in V8 (Node, Chromium), Sp
       const absent = !existsSync(browser.binary) && `${browser.name} is not installed at ${browser.binary} (Debian: apt-get install -y ${browser.binary.split('/').pop()}; .ci/run installs it)`;
       await t.test(browser.name, { skip: absent }, async (t) => {
         const version = versionOf(browser.binary);
-        const { url: reportUrl, report } = reports.expect(browser.name);
-        const params = configToParams(RUN);
-        params.set('report', reportUrl);
-        const status = await runInBrowser(browser, `${demoUrl}?${params}`, report);
-        assert.equal(status.state, 'done', `${browser.name}: the demo failed: ${status.error}`);
-        assertSameHashes(t, `${version} (${status.userAgent})`, status.hashes, node);
+        for (const [model, run] of Object.entries(RUNS) as [keyof typeof RUNS, typeof RUN][]) {
+          const { url: reportUrl, report } = reports.expect(`${browser.name} ${model}`);
+          const params = configToParams(run);
+          params.set('report', reportUrl);
+          const status = await runInBrowser(browser, `${demoUrl}?${params}`, report);
+          assert.equal(status.state, 'done', `${browser.name} ${model}: the demo failed: ${status.error}`);
+          assertSameHashes(t, `${version} (${status.userAgent}), ${model}`, status.hashes, node[model]);
+        }
       });
     }
   } finally {
@@ -183,8 +190,10 @@ test('the same training gives the same parameter hash in V8 (Node, Chromium), Sp
 
   const noBun = !existsSync(BUN) && `Bun is not installed at ${BUN} (the dev dependency @oven/bun-linux-x64: npm ci on Linux x64 installs it)`;
   await t.test('Bun', { skip: noBun }, async (t) => {
-    const output = execFileSync(BUN, [join(ROOT, 'tests', 'engines', 'train.ts')], { cwd: ROOT, encoding: 'utf8', timeout: PAGE_TIMEOUT_MS });
-    const { engine, hashes } = JSON.parse(output.trim().split('\n').pop()!) as { engine: string; hashes: Hashes };
-    assertSameHashes(t, `${engine} (JavaScriptCore)`, hashes, node);
+    // Both runs in one process: twice a page's time.
+    const output = execFileSync(BUN, [join(ROOT, 'tests', 'engines', 'train.ts')], { cwd: ROOT, encoding: 'utf8', timeout: 2 * PAGE_TIMEOUT_MS });
+    const { engine, hashes, cnnHashes } = JSON.parse(output.trim().split('\n').pop()!) as { engine: string; hashes: Hashes; cnnHashes: Hashes };
+    assertSameHashes(t, `${engine} (JavaScriptCore), mlp`, hashes, node.mlp);
+    assertSameHashes(t, `${engine} (JavaScriptCore), cnn`, cnnHashes, node.cnn);
   });
 });

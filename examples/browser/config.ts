@@ -1,5 +1,6 @@
 // What the demo trains, read from (and written to) the page's URL, so a configuration can be
 // linked and the end-to-end test can fix one: ?optimizers=adahessian&hidden=32&batch=32&epochs=1&limit=640&seed=7
+// (or &model=cnn for the CLI's CNN)
 //
 // The worker trains each optimizer with the CLI's defaults (`adahessian-wasm train --optimizer
 // <name>`, defaultConfig in adahessian-wasm/training) and these settings, in the same training
@@ -9,9 +10,14 @@
 export const OPTIMIZERS = ['adam', 'adahessian'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
+export const MODELS = ['mlp', 'cnn'] as const;
+export type ModelName = (typeof MODELS)[number];
+
 export interface DemoConfig {
   /** The runs, trained side by side (one step of each in turn). */
   optimizers: OptimizerName[];
+  /** 'mlp' (the default) or 'cnn' (the CLI's --model cnn: two conv layers; `hidden` unused). */
+  model?: ModelName;
   /** Hidden layer widths: the model is 784 → hidden... → 10, ReLU between, log-softmax last. */
   hidden: number[];
   batchSize: number;
@@ -45,7 +51,7 @@ function positiveInteger(text: string, name: string): number {
  */
 export function configFromParams(params: URLSearchParams): DemoConfig {
   const config: DemoConfig = { ...DEFAULT_CONFIG, optimizers: [...DEFAULT_CONFIG.optimizers], hidden: [...DEFAULT_CONFIG.hidden] };
-  const known = ['optimizers', 'hidden', 'batch', 'epochs', 'limit', 'seed'];
+  const known = ['optimizers', 'model', 'hidden', 'batch', 'epochs', 'limit', 'seed'];
   for (const name of params.keys()) {
     if (!known.includes(name)) throw new RangeError(`unknown parameter '${name}' (known: ${known.join(', ')})`);
   }
@@ -57,6 +63,11 @@ export function configFromParams(params: URLSearchParams): DemoConfig {
       throw new RangeError(`optimizers must be a comma-separated list of distinct names from ${OPTIMIZERS.join(', ')}, got '${optimizers}'`);
     }
     config.optimizers = names as OptimizerName[];
+  }
+  const model = params.get('model');
+  if (model !== null) {
+    if (!MODELS.includes(model as ModelName)) throw new RangeError(`model must be one of ${MODELS.join(', ')}, got '${model}'`);
+    config.model = model as ModelName;
   }
   const hidden = params.get('hidden');
   if (hidden !== null) {
@@ -82,6 +93,7 @@ export function configFromParams(params: URLSearchParams): DemoConfig {
 export function configToParams(config: DemoConfig): URLSearchParams {
   return new URLSearchParams({
     optimizers: config.optimizers.join(','),
+    ...(config.model ? { model: config.model } : {}),
     hidden: config.hidden.join(','),
     batch: String(config.batchSize),
     epochs: String(config.epochs),

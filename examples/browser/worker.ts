@@ -6,8 +6,8 @@
 // too), so the same configuration gives the same parameters, bit for bit, here and in
 // `adahessian-wasm train` (tests/browser.test.ts checks it).
 import { np, Tensor, tree } from 'adahessian-wasm';
-import { Trainer, checkConfig, defaultConfig, evaluate, firstExamples, type TrainConfig } from 'adahessian-wasm/training';
-import type { DemoConfig, OptimizerName } from './config.js';
+import { Trainer, evaluate, firstExamples } from 'adahessian-wasm/training';
+import { trainConfigFor } from './train-config.js';
 import { decodeDigits, type Digits } from './digits-file.js';
 import { SAMPLE_DIGITS, type StartMessage, type WorkerMessage } from './messages.js';
 
@@ -16,10 +16,6 @@ const EVALS_PER_EPOCH = 4;
 
 const post = (message: WorkerMessage) => postMessage(message);
 
-/** The CLI's config of `optimizer` with the demo's model, batches, epochs, limit and seed. */
-function trainConfigFor(optimizer: OptimizerName, { hidden, batchSize, epochs, limit, seed }: DemoConfig): TrainConfig {
-  return checkConfig({ ...defaultConfig(optimizer), hidden, batchSize, epochs, limit, seed });
-}
 
 async function loadDigits(): Promise<Digits> {
   const url = new URL('./mnist-digits.bin', import.meta.url);

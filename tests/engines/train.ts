@@ -7,11 +7,15 @@
 // as JSON: `bun tests/engines/train.ts`. The browsers run the same run in the demo page
 // (examples/browser), whose configuration is RUN.
 import { mnist } from 'adahessian-wasm/datasets';
-import { Trainer, checkConfig, defaultConfig, firstExamples } from 'adahessian-wasm/training';
+import { Trainer, firstExamples } from 'adahessian-wasm/training';
+import { trainConfigFor } from '../../examples/browser/train-config.js';
 import type { DemoConfig, OptimizerName } from '../../examples/browser/config.js';
 
 /** 640 digits in batches of 32: 20 steps of AdaHessian and 20 of Adam on a 784-32-10 MLP. */
 export const RUN: DemoConfig = { optimizers: ['adahessian', 'adam'], hidden: [32], batchSize: 32, epochs: 1, limit: 640, seed: 20_240_611 };
+
+/** 64 digits in batches of 32: 2 steps of AdaHessian ('conv' averaging) and 2 of Adam on the CLI's CNN. */
+export const CNN_RUN: DemoConfig = { ...RUN, model: 'cnn', hidden: [], limit: 64 };
 
 export type Hashes = Partial<Record<OptimizerName, string>>;
 
@@ -20,8 +24,7 @@ export async function trainedHashes(run: DemoConfig = RUN): Promise<Hashes> {
   const hashes: Hashes = {};
   const data = mnist();
   for (const optimizer of run.optimizers) {
-    const { hidden, batchSize, epochs, limit, seed } = run;
-    const config = checkConfig({ ...defaultConfig(optimizer), hidden, batchSize, epochs, limit, seed });
+    const config = trainConfigFor(optimizer, run);
     const trainer = new Trainer(config, firstExamples(data, config.limit));
     while (!trainer.done) trainer.step();
     hashes[optimizer] = await trainer.paramsSha256();
@@ -34,5 +37,5 @@ declare const Bun: { version: string } | undefined;
 
 // Run as Bun's main module: print the hashes for the test to read.
 if (typeof Bun !== 'undefined' && (import.meta as { main?: boolean }).main) {
-  console.log(JSON.stringify({ engine: `Bun ${Bun.version}`, hashes: await trainedHashes() }));
+  console.log(JSON.stringify({ engine: `Bun ${Bun.version}`, hashes: await trainedHashes(), cnnHashes: await trainedHashes(CNN_RUN) }));
 }
