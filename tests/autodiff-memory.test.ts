@@ -6,6 +6,21 @@ import { gradAndHessian, random, nn, np, Tensor } from '../src/index.js';
 import { memoryBytes, mark } from '../src/wasm/arena.js';
 import { adahessian, adam, serialize, deserialize } from '../src/optimizers/index.js';
 
+/** After `warmup` calls of step, `calls` more leave wasm memory, the arena and the JS heap as they were. */
+function assertFlat(step: (i: number) => unknown, warmup: number, calls: number): void {
+  for (let i = 0; i < warmup; i++) step(i);
+  global.gc?.();
+  const wasmBefore = memoryBytes();
+  const arenaBefore = mark();
+  const heapBefore = process.memoryUsage().heapUsed;
+  for (let i = warmup; i < warmup + calls; i++) step(i);
+  global.gc?.();
+  assert.equal(memoryBytes(), wasmBefore, 'wasm memory did not grow');
+  assert.equal(mark(), arenaBefore, 'the arena is back where it was');
+  const grown = process.memoryUsage().heapUsed - heapBefore;
+  assert.ok(grown < 32 * 1024 * 1024, `JS heap grew by ${(grown / 1048576).toFixed(1)} MiB`);
+}
+
 test('10,000 gradAndHessian calls on a small MLP keep wasm memory and the JS heap flat', () => {
   const key = random.key(0);
   const [k1, k2, k3] = random.split(key, 3);
@@ -18,17 +33,7 @@ test('10,000 gradAndHessian calls on a small MLP keep wasm memory and the JS hea
   const loss = (p: [Tensor, Tensor][], xb: Tensor, yb: Tensor) =>
     np.negative(np.mean(np.sum(np.multiply(nn.logSoftmax(nn.dense(nn.relu(nn.dense(xb, p[0][0], p[0][1])), p[1][0], p[1][1])), yb), 1)));
   const step = (i: number) => gradAndHessian(loss, [params, x, y], random.foldIn(key, i));
-  for (let i = 0; i < 200; i++) step(i);
-  global.gc?.();
-  const wasmBefore = memoryBytes();
-  const arenaBefore = mark();
-  const heapBefore = process.memoryUsage().heapUsed;
-  for (let i = 0; i < 10_000; i++) step(i);
-  global.gc?.();
-  assert.equal(memoryBytes(), wasmBefore, 'wasm memory did not grow');
-  assert.equal(mark(), arenaBefore, 'the arena is back where it was');
-  const grown = process.memoryUsage().heapUsed - heapBefore;
-  assert.ok(grown < 32 * 1024 * 1024, `JS heap grew by ${(grown / 1048576).toFixed(1)} MiB`);
+  assertFlat(step, 200, 10_000);
 });
 
 test('2,000 optimizer steps (AdaHessian and Adam, with getParams and serialize) keep wasm memory and the JS heap flat', () => {
@@ -48,15 +53,5 @@ test('2,000 optimizer steps (AdaHessian and Adam, with getParams and serialize) 
     ah.getParams(s);
     if (i % 100 === 0) deserialize(serialize(s));
   };
-  for (let i = 0; i < 100; i++) step(i);
-  global.gc?.();
-  const wasmBefore = memoryBytes();
-  const arenaBefore = mark();
-  const heapBefore = process.memoryUsage().heapUsed;
-  for (let i = 100; i < 2_100; i++) step(i);
-  global.gc?.();
-  assert.equal(memoryBytes(), wasmBefore, 'wasm memory did not grow');
-  assert.equal(mark(), arenaBefore, 'the arena is back where it was');
-  const grown = process.memoryUsage().heapUsed - heapBefore;
-  assert.ok(grown < 32 * 1024 * 1024, `JS heap grew by ${(grown / 1048576).toFixed(1)} MiB`);
+  assertFlat(step, 100, 2_000);
 });

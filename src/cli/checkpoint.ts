@@ -1,17 +1,13 @@
 // Checkpoint files: a run's config and TrainingState, from which the run continues bit for bit.
 //
-// Layout (version 2):
-//   8 bytes   "AHWCKPT\n"
-//   u32 LE    format version
-//   u32 LE    header length in bytes
+// Layout (version 2), in the frame of src/frame.ts (magic "AHWCKPT\n", a trailing CRC-32):
 //   header    UTF-8 JSON { config, dataSha256, step, epoch, batch, probeKey, initial, epochs,
 //             batchLosses, epochSeconds }
 //   state     the optimizer state, as optimizers.serialize wrote it
-//   u32 LE    CRC-32 of every byte before it
 // JSON keeps every float64 number exact (losses, times), and the optimizer bytes keep every float32.
 // Loading checks the checksum first (any changed byte is refused), then every header field.
 import { readFileSync } from 'node:fs';
-import { crc32 } from '../crc32.js';
+import { newFrame, openFrame, sealFrame } from '../frame.js';
 import { serialize, deserialize } from '../optimizers/index.js';
 import { checkConfig, type TrainConfig } from '../training/config.js';
 import type { EpochMetrics, TrainingState } from '../training/trainer.js';
@@ -19,8 +15,6 @@ import { writeFileAtomic } from './files.js';
 
 const MAGIC = 'AHWCKPT\n';
 const VERSION = 2;
-const PREFIX = MAGIC.length + 8;
-const CHECKSUM_BYTES = 4;
 
 export interface Checkpoint {
   config: TrainConfig;
@@ -31,18 +25,10 @@ export interface Checkpoint {
 
 export function encodeCheckpoint({ config, dataSha256, state }: Checkpoint): Uint8Array {
   const { optState, probeKey, ...rest } = state;
-  const header = new TextEncoder().encode(JSON.stringify({ config, dataSha256, ...rest, probeKey: Array.from(probeKey) }));
   const opt = serialize(optState);
-  const bytes = new Uint8Array(PREFIX + header.length + opt.length + CHECKSUM_BYTES);
-  for (let c = 0; c < MAGIC.length; c++) bytes[c] = MAGIC.charCodeAt(c);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(MAGIC.length, VERSION, true);
-  view.setUint32(MAGIC.length + 4, header.length, true);
-  bytes.set(header, PREFIX);
-  bytes.set(opt, PREFIX + header.length);
-  const end = bytes.length - CHECKSUM_BYTES;
-  view.setUint32(end, crc32(bytes.subarray(0, end)), true);
-  return bytes;
+  const { bytes, body } = newFrame(MAGIC, VERSION, { config, dataSha256, ...rest, probeKey: Array.from(probeKey) }, opt.length);
+  bytes.set(opt, body);
+  return sealFrame(bytes);
 }
 
 const METRICS = ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy'] as const;
@@ -55,31 +41,14 @@ export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkp
   const bad = (why: string): never => {
     throw new Error(`${name}: not a checkpoint of adahessian-wasm (${why})`);
   };
-  if (bytes.length < PREFIX + CHECKSUM_BYTES) bad(`only ${bytes.length} bytes`);
-  for (let c = 0; c < MAGIC.length; c++) if (bytes[c] !== MAGIC.charCodeAt(c)) bad('wrong magic bytes');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(MAGIC.length, true);
-  if (version !== VERSION) bad(`format version ${version}, this version reads ${VERSION}`);
-  const headerLength = view.getUint32(MAGIC.length + 4, true);
-  if (PREFIX + headerLength + CHECKSUM_BYTES > bytes.length) bad(`truncated header: ${bytes.length} bytes, the header alone needs ${PREFIX + headerLength}`);
-  const end = bytes.length - CHECKSUM_BYTES;
-  if (view.getUint32(end, true) !== crc32(bytes.subarray(0, end))) {
-    bad('checksum mismatch: the file is damaged or truncated');
-  }
-  let header: any;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + headerLength)));
-  } catch {
-    return bad('unreadable header');
-  }
-  if (header === null || typeof header !== 'object') bad('unreadable header');
+  const { header, headerEnd, end } = openFrame(bytes, MAGIC, VERSION, bad);
   let config: TrainConfig;
   try {
     config = checkConfig(header.config, `${name}: config`);
   } catch (e) {
     return bad((e as Error).message);
   }
-  const optState = deserialize(bytes.subarray(PREFIX + headerLength, end), name);
+  const optState = deserialize(bytes.subarray(headerEnd, end), name);
   if (optState.kind !== config.optimizer) bad(`its optimizer state is ${optState.kind}'s but its config says ${config.optimizer}`);
   const { step, epoch, batch, probeKey, initial, epochs, batchLosses, epochSeconds, dataSha256 } = header;
   if (!isCount(step) || step !== optState.step) bad(`step ${JSON.stringify(step)} but the optimizer state is at step ${optState.step}`);

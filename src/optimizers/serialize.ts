@@ -1,17 +1,13 @@
 // Checkpoints: an optimizer state as bytes and back, exactly (the floats are copied bit for bit),
 // so a run resumed from the bytes continues as if it had never stopped.
 //
-// Layout (version 2):
-//   8 bytes   "AHWSTATE"
-//   u32 LE    format version
-//   u32 LE    header length in bytes
+// Layout (version 2), in the frame of src/frame.ts (magic "AHWSTATE", a trailing CRC-32):
 //   header    UTF-8 JSON { kind, step, treedef, shapes, slots }
 //   padding   zero bytes up to a multiple of 4
 //   floats    float32 little-endian: every leaf's params, then every leaf of each slot in order
-//   u32 LE    CRC-32 of every byte before it
 // deserialize checks the checksum before it trusts anything, then every header field against the
 // floats, so damaged bytes are refused rather than resumed.
-import { crc32 } from '../crc32.js';
+import { FRAME_CHECKSUM_BYTES, FRAME_PREFIX, newFrame, openFrame, sealFrame } from '../frame.js';
 import { Tensor, checkShape, sizeOf, type Shape } from '../tensor.js';
 import { countLeaves, type TreeDef } from '../tree.js';
 import { leafPaths } from './paths.js';
@@ -19,8 +15,6 @@ import { OptimizerState, slotsOf, type OptimizerKind } from './state.js';
 
 const MAGIC = 'AHWSTATE';
 const VERSION = 2;
-const PREFIX = MAGIC.length + 8;
-const CHECKSUM_BYTES = 4;
 /** Deeper trees than any model's are refused before recursion could exhaust the stack. */
 const MAX_TREE_DEPTH = 256;
 const LITTLE_ENDIAN_HOST = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
@@ -49,23 +43,17 @@ export function serialize(state: OptimizerState): Uint8Array {
     shapes: state.params.map((p) => [...p.shape]),
     slots: [...slotsOf(state.kind)!],
   };
-  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
-  const dataStart = Math.ceil((PREFIX + headerBytes.length) / 4) * 4;
   const arrays = arraysInOrder(state);
   const floatCount = arrays.reduce((n, a) => n + a.length, 0);
-  const bytes = new Uint8Array(dataStart + floatCount * 4 + CHECKSUM_BYTES);
+  // The floats start on a multiple of 4 bytes.
+  const { bytes, body } = newFrame(MAGIC, VERSION, header, floatCount * 4, (end) => Math.ceil(end / 4) * 4);
   const view = new DataView(bytes.buffer);
-  for (let c = 0; c < MAGIC.length; c++) bytes[c] = MAGIC.charCodeAt(c);
-  view.setUint32(MAGIC.length, VERSION, true);
-  view.setUint32(MAGIC.length + 4, headerBytes.length, true);
-  bytes.set(headerBytes, PREFIX);
-  let offset = dataStart;
+  let offset = body;
   for (const a of arrays) {
     writeFloats(bytes, view, offset, a);
     offset += a.length * 4;
   }
-  view.setUint32(offset, crc32(bytes.subarray(0, offset)), true);
-  return bytes;
+  return sealFrame(bytes);
 }
 
 function writeFloats(bytes: Uint8Array, view: DataView, offset: number, a: Float32Array): void {
@@ -109,12 +97,12 @@ function checkTreeDef(def: unknown, invalid: (why: string) => never, depth = 0):
   return invalid('bad tree structure');
 }
 
-/** The byte length a header needs, or NaN when the header cannot be read. */
-function declaredLength(bytes: Uint8Array, headerLength: number): number {
+/** The byte length a header declares, or NaN when the header cannot be read. */
+function declaredLength(bytes: Uint8Array, headerEnd: number): number {
   try {
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + headerLength)));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(FRAME_PREFIX, headerEnd)));
     const floats = (header.shapes as number[][]).reduce((n, s) => n + sizeOf(s), 0) * (1 + header.slots.length);
-    return Math.ceil((PREFIX + headerLength) / 4) * 4 + floats * 4 + CHECKSUM_BYTES;
+    return Math.ceil(headerEnd / 4) * 4 + floats * 4 + FRAME_CHECKSUM_BYTES;
   } catch {
     return NaN;
   }
@@ -132,29 +120,11 @@ export function deserialize(bytes: Uint8Array, name = 'deserialize'): OptimizerS
   const invalid = (why: string): never => {
     throw new RangeError(`${name}: not an optimizer state written by serialize (${why})`);
   };
-  if (bytes.length < PREFIX + CHECKSUM_BYTES) invalid(`only ${bytes.length} bytes`);
-  for (let c = 0; c < MAGIC.length; c++) {
-    if (bytes[c] !== MAGIC.charCodeAt(c)) invalid('wrong magic bytes');
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(MAGIC.length, true);
-  if (version !== VERSION) invalid(`format version ${version}, this library reads ${VERSION}`);
-  const headerLength = view.getUint32(MAGIC.length + 4, true);
-  if (PREFIX + headerLength + CHECKSUM_BYTES > bytes.length) invalid(`truncated header: ${bytes.length} bytes, the header alone needs ${PREFIX + headerLength}`);
-  const end = bytes.length - CHECKSUM_BYTES;
-  if (view.getUint32(end, true) !== crc32(bytes.subarray(0, end))) {
-    const needed = declaredLength(bytes, headerLength);
+  const { header: opened, headerEnd, end } = openFrame(bytes, MAGIC, VERSION, invalid, (headerEnd) => {
+    const needed = declaredLength(bytes, headerEnd);
     if (Number.isFinite(needed) && needed !== bytes.length) invalid(`${bytes.length} bytes where the header needs ${needed}`);
-    invalid('checksum mismatch: the bytes were damaged');
-  }
-
-  let header: Header;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + headerLength)));
-  } catch {
-    return invalid('unreadable header');
-  }
-  if (header === null || typeof header !== 'object') invalid('unreadable header');
+  });
+  const header = opened as Header;
   const { kind, step } = header;
   const slotNames = (typeof kind === 'string' && slotsOf(kind)) || invalid(`unknown optimizer '${kind}'`);
   if (!Number.isSafeInteger(step) || step < 0) invalid(`bad step ${step}`);
@@ -172,8 +142,8 @@ export function deserialize(bytes: Uint8Array, name = 'deserialize'): OptimizerS
 
   const sizes = shapes.map(sizeOf);
   const leafFloats = sizes.reduce((n, s) => n + s, 0);
-  const dataStart = Math.ceil((PREFIX + headerLength) / 4) * 4;
-  const expected = dataStart + leafFloats * (1 + slotNames.length) * 4 + CHECKSUM_BYTES;
+  const dataStart = Math.ceil(headerEnd / 4) * 4;
+  const expected = dataStart + leafFloats * (1 + slotNames.length) * 4 + (bytes.length - end);
   if (bytes.length !== expected) invalid(`${bytes.length} bytes where the header needs ${expected}`);
 
   const paths = leafPaths(treedef);
