@@ -206,7 +206,7 @@ export function renderReport(res: Results): string {
     '```sh',
     'npm ci                          # the library: builds the wasm core and dist/',
     'npm ci --prefix bench/compare   # the competitors (TF.js, jax-js), kept out of the main install',
-    'npm run bench:compare           # 7–8 minutes; rewrites this file, bench/compare/results.json, chart.svg, the README headline',
+    'npm run bench:compare           # 10–15 minutes (jax-js takes about a minute per CNN call); rewrites this file, bench/compare/results.json, chart.svg, the README headline',
     '```',
     '',
     '`npm run bench:compare` runs the second step itself when `bench/compare/node_modules` is missing. ' +
