@@ -3,7 +3,7 @@
 // against the scalar path and against a naive triple loop
 // written here from the summation order in flags.ts, bit for bit, on odd and edge shapes; and no
 // write outside C.
-import { matmul, matmulPackBytes, matmulScalar } from '../matmul/index';
+import { matmul, matmulBlock, matmulPackBytes, matmulScalar } from '../matmul/index';
 import { ACCUMULATE, TRANS_A, TRANS_B } from '../matmul/flags';
 import { multiplyPacked, packB, packedBBytes } from '../matmul/packed';
 
@@ -161,6 +161,53 @@ describe('matmul, SIMD = scalar = the documented order, bit for bit', () => {
     for (let p = 0; p < k; p++) forward = forward + get(a, p) * get(b, p);
     for (let p = k - 1; p >= 0; p--) backward = backward + get(a, p) * get(b, p);
     expect<bool>(forward != backward).toBe(true);
+  });
+});
+
+/**
+ * matmul into one C, and the same product assembled from blocks (rows cut at `rowCuts`, columns
+ * at `colCuts`, each block with its own scratch) into another: the number of elements (or guard
+ * floats) whose bits differ. Threads split matmul this way.
+ */
+function blockMismatches(m: i32, k: i32, n: i32, flags: i32, rowCuts: i32[], colCuts: i32[]): i32 {
+  const a = randomFloats(m * k);
+  const b = randomFloats(k * n);
+  const bias = randomFloats(n);
+  const whole = floats(m * n + GUARD);
+  const blocks = floats(m * n + GUARD);
+  for (let i = 0; i < m * n + GUARD; i++) {
+    const x = i < m * n ? nextValue() : SENTINEL;
+    set(whole, i, x);
+    set(blocks, i, x);
+  }
+  const bytes = <usize>max(matmulPackBytes(m, k, n, flags), 16);
+  matmul(a, b, whole, m, k, n, flags, bias, heap.alloc(bytes));
+  for (let r = 0; r + 1 < rowCuts.length; r++) {
+    for (let q = 0; q + 1 < colCuts.length; q++) {
+      const own = heap.alloc(bytes);
+      matmulBlock(a, b, blocks, m, k, n, flags, bias, own, rowCuts[r], rowCuts[r + 1], colCuts[q], colCuts[q + 1]);
+    }
+  }
+  let bad = 0;
+  for (let i = 0; i < m * n + GUARD; i++) {
+    if (load<u32>(whole + (<usize>i << 2)) != load<u32>(blocks + (<usize>i << 2))) bad++;
+  }
+  return bad;
+}
+
+describe('matmulBlock, blocks of C assemble into matmul bit for bit', () => {
+  it('row blocks (any cut) and column blocks (cut at panels), all flags', () => {
+    for (let flags = 0; flags < 8; flags++) {
+      // rows cut off the 4-row tiles; columns at panel boundaries with a 4- and a 2-wide tail
+      expect<i32>(blockMismatches(13, 37, 42, flags, [0, 5, 6, 13], [0, 42])).toBe(0, `rows, flags ${flags}`);
+      expect<i32>(blockMismatches(13, 37, 42, flags, [0, 13], [0, 8, 32, 40, 42])).toBe(0, `columns, flags ${flags}`);
+      expect<i32>(blockMismatches(9, 20, 36, flags, [0, 4, 9], [0, 16, 36])).toBe(0, `both, flags ${flags}`);
+      expect<i32>(blockMismatches(6, 5, 10, flags, [0, 1, 2, 3, 6], [0, 8, 10])).toBe(0, `n = 10, flags ${flags}`);
+    }
+  });
+
+  it('an empty block writes nothing', () => {
+    expect<i32>(blockMismatches(4, 3, 8, 0, [0, 4, 4], [0, 8, 8])).toBe(0);
   });
 });
 

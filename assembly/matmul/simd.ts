@@ -82,7 +82,21 @@ export function rowsOfPanel4(
 export function matmul(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, bias: usize, pack: usize,
 ): void {
-  if (m <= 0 || n <= 0) return;
+  matmulBlock(a, b, c, m, k, n, flags, bias, pack, 0, m, 0, n);
+}
+
+/**
+ * The block C[i0..i1, j0..j1] of matmul(a, b, c, m, k, n, flags, bias, pack), nothing else of C
+ * written: every element gets exactly the products and the order it gets from matmul, so blocks
+ * computed by different threads (each with its own `pack`) assemble into the same bits. j0 must
+ * be a multiple of 8 (a panel boundary), and so must j1 unless it is n.
+ */
+export function matmulBlock(
+  a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, bias: usize, pack: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32,
+): void {
+  const rows = i1 - i0;
+  if (rows <= 0 || j1 <= j0) return;
   const transB = (flags & TRANS_B) != 0;
   const accumulate = (flags & ACCUMULATE) != 0;
   // A stored k×m is read by the tiles with a stride of m floats per step of p: for m = 1024 that
@@ -90,51 +104,56 @@ export function matmul(
   // m·k moves against m·k·n multiply-adds, and the tiles then stream along rows (see copiesA).
   // Same products, same order: same bits.
   let transA = (flags & TRANS_A) != 0;
+  // op(A)[i, p] is at a + i*aRow + p*aCol (bytes); a points at row i0
+  let aRow: usize = transA ? 4 : <usize>k << 2;
+  let aCol: usize = transA ? <usize>m << 2 : 4;
+  a += <usize>i0 * aRow;
   if (copiesA(flags, n)) {
-    transA = false;
     const aCopy = pack + <usize>(max(k * 8 * GROUP, n) << 2);
-    transposeA(a, aCopy, m, k);
+    transposeA(a, aCopy, rows, k, m);
     a = aCopy;
+    transA = false;
+    aRow = <usize>k << 2;
+    aCol = 4;
   }
-  // op(A)[i, p] is at a + i*aRow + p*aCol (bytes)
-  const aRow: usize = transA ? 4 : <usize>k << 2;
-  const aCol: usize = transA ? <usize>m << 2 : 4;
   const cRow: usize = <usize>n << 2;
+  c += <usize>i0 * cRow;
 
   // full 8-column panels, packed GROUP at a time
-  const fullPanels = n >> 3;
+  const fullPanels = (j1 - j0) >> 3;
   for (let q0 = 0; q0 < fullPanels; q0 += GROUP) {
     const count = min(GROUP, fullPanels - q0);
-    packFullPanels(b, pack, k, n, q0 << 3, count, transB);
+    packFullPanels(b, pack, k, n, j0 + (q0 << 3), count, transB);
     for (let q = 0; q < count; q++) {
-      const j0 = (q0 + q) << 3;
-      const biasp = bias ? bias + (<usize>j0 << 2) : 0;
+      const j = j0 + ((q0 + q) << 3);
+      const biasp = bias ? bias + (<usize>j << 2) : 0;
       const panel = pack + <usize>q * panelBytes(k);
-      rowsOfPanel8(a, aRow, aCol, transA, m, panel, k, c + (<usize>j0 << 2), cRow, biasp, accumulate, 8);
+      rowsOfPanel8(a, aRow, aCol, transA, rows, panel, k, c + (<usize>j << 2), cRow, biasp, accumulate, 8);
     }
   }
-  // the last n % 8 columns: one zero-padded panel, 4 wide when that suffices
-  const j0 = fullPanels << 3;
-  const cols = n - j0;
+  // the last (j1 - j0) % 8 columns: one zero-padded panel, 4 wide when that suffices
+  const jLast = j0 + (fullPanels << 3);
+  const cols = j1 - jLast;
   if (cols > 0) {
     const width = cols > 4 ? 8 : 4;
-    packLastPanel(b, pack, k, n, j0, cols, width, transB);
-    const biasp = bias ? bias + (<usize>j0 << 2) : 0;
-    const cp = c + (<usize>j0 << 2);
+    packLastPanel(b, pack, k, n, jLast, cols, width, transB);
+    const biasp = bias ? bias + (<usize>jLast << 2) : 0;
+    const cp = c + (<usize>jLast << 2);
     if (width == 8) {
-      rowsOfPanel8(a, aRow, aCol, transA, m, pack, k, cp, cRow, biasp, accumulate, cols);
+      rowsOfPanel8(a, aRow, aCol, transA, rows, pack, k, cp, cRow, biasp, accumulate, cols);
     } else {
-      rowsOfPanel4(a, aRow, aCol, transA, m, pack, k, cp, cRow, biasp, accumulate, cols);
+      rowsOfPanel4(a, aRow, aCol, transA, rows, pack, k, cp, cRow, biasp, accumulate, cols);
     }
   }
 }
 
 /**
- * dst[m×k] = the transpose of src[k×m] (both row-major), in 4×4 blocks transposed in registers so
- * that both sides move whole 16-byte rows; the edges (m or k not a multiple of 4) go one by one.
+ * dst[m×k] (row-major) = the transpose of the k×m block at src whose rows are `stride` floats
+ * apart, in 4×4 blocks transposed in registers so that both sides move whole 16-byte rows; the
+ * edges (m or k not a multiple of 4) go one by one.
  */
-function transposeA(src: usize, dst: usize, m: i32, k: i32): void {
-  const srcRow: usize = <usize>m << 2;
+function transposeA(src: usize, dst: usize, m: i32, k: i32, stride: i32): void {
+  const srcRow: usize = <usize>stride << 2;
   const dstRow: usize = <usize>k << 2;
   const m4 = m & ~3;
   const k4 = k & ~3;

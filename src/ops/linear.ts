@@ -114,13 +114,14 @@ export function transpose(x: Tracer, axes?: readonly number[]): Tracer {
   const permuteInto = (from: Shape, order: number[]) => {
     const strides = rowMajorStrides(from);
     const to = order.map((a) => from[a]);
-    const meta = allocF32(2 * ndim); // i32 shape then i32 strides
+    const meta = allocF32(3 * ndim); // i32 shape, i32 strides, the kernel's i32 index counter
     const view = i32(meta, 2 * ndim);
     order.forEach((a, d) => {
       view[d] = to[d];
       view[ndim + d] = strides[a];
     });
-    return (src: number, dst: number, acc: boolean) => core.permute(src, dst, ndim, meta, meta + 4 * ndim, acc);
+    return (src: number, dst: number, acc: boolean) =>
+      core.permute(src, dst, ndim, meta, meta + 4 * ndim, meta + 8 * ndim, acc);
   };
   return linearOp(x, outShape, permuteInto(x.shape, perm), permuteInto(outShape, inverse));
 }

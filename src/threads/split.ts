@@ -1,0 +1,209 @@
+// Which kernels the pool splits, and how: always by OUTPUT, so that each output element is
+// computed by exactly one thread, by the same code and in the same summation order as on one
+// thread. The results therefore have the same bits for any number of threads.
+//
+//   elementwise  ranges of the n elements, cut at multiples of 16 (every per-element pointer
+//                offset, scalars passed as they are); the optimizer steps' non-finite flags OR-ed
+//   rows         ranges of the `outer` index of an axis kernel (sums, maxima, broadcasts, spatial
+//                averages): each output row is one thread's
+//   matmul       blocks of C through matmulBlock: ranges of 8-column panels, or of rows when C is
+//                too narrow; each thread with its own packing scratch (matmulPackBytes reserves one
+//                per thread)
+//
+// Small calls stay on the calling thread: a call is split into at most work / MIN_WORK parts, so
+// each thread gets at least MIN_WORK (bench/suites/threads.ts measures where a split starts to pay).
+import type { KernelCall, Pool } from './pool.js';
+
+type Kernel = (...args: number[]) => number;
+export type Kernels = Record<string, Kernel>;
+
+/** Minimum work per thread, by family (elements, or multiply-adds for matmul). */
+export const MIN_WORK = {
+  /** one or two arithmetic operations per element: bound by memory bandwidth */
+  light: 1 << 16,
+  /** a transcendental function or several operations per element */
+  heavy: 1 << 13,
+  /** the fused optimizer steps */
+  optimizer: 1 << 14,
+  /** axis reductions and broadcasts (elements read) */
+  rows: 1 << 16,
+  /** matmul, in multiply-adds */
+  matmul: 1 << 20,
+};
+
+/** Argument kinds of an elementwise kernel: a per-element f32 pointer ('p'), one that may be 0 ('q'), the count ('n'), anything else ('.'). */
+type ArgKinds = string;
+
+interface ElementwiseSplit {
+  args: ArgKinds;
+  minWork: number;
+  /** How the parts' return values combine (the optimizer steps' non-finite flag). */
+  combine?: 'or' | 'sum';
+}
+
+const light = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.light });
+const heavy = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.heavy });
+const optimizer = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.optimizer, combine: 'or' });
+
+const UNARY = ['square', 'sqrt', 'exp', 'log', 'tanh', 'relu', 'sigmoid', 'softplus', 'gelu'];
+
+export const ELEMENTWISE: Record<string, ElementwiseSplit> = {
+  add: light('pppn'), sub: light('pppn'), mul: light('pppn'), div: light('pppn'),
+  scale: light('p.pn'), divScalar: light('p.pn'), addScalar: light('p.pn'),
+  fill: light('p.n'), zero: light('pn'), addInto: light('ppn'), copyInto: light('ppn.'),
+  scaleAddInto: light('pp.n'), mulAddInto: light('pppn'), mulMulAddInto: light('ppppn'),
+  equalMask: light('pppn'),
+  countNonFinite: { args: 'pn', minWork: MIN_WORK.light, combine: 'sum' },
+  ...Object.fromEntries(UNARY.flatMap((name) => [
+    [`${name}Forward`, heavy('ppn')],
+    [`${name}Derivatives`, heavy('pppqn')],
+  ])),
+  adahessianStep: optimizer('ppppqn.......'),
+  adamStep: optimizer('ppppn......'),
+  sgdStep: optimizer('ppn.'),
+  momentumStep: optimizer('pppn..'),
+};
+
+/**
+ * Axis kernels f(x, y, outer, len, inner, ...): `outer` independent rows; per row, x advances
+ * by xRow and y by yRow floats (functions of len and inner).
+ */
+interface RowsSplit {
+  xRow: (len: number, inner: number) => number;
+  yRow: (len: number, inner: number) => number;
+}
+const reduces: RowsSplit = { xRow: (len, inner) => len * inner, yRow: (_len, inner) => inner };
+const broadcasts: RowsSplit = { xRow: (_len, inner) => inner, yRow: (len, inner) => len * inner };
+
+export const ROWS: Record<string, RowsSplit> = {
+  sumAxis: reduces, maxAxis: reduces, argmaxAxis: reduces, spatialMeanAbs: reduces,
+  broadcastAxis: broadcasts,
+};
+
+/** [start, end) of part `t` of `parts` over n items, starts at multiples of `grain`. */
+function range(n: number, parts: number, t: number, grain: number): [number, number] {
+  const chunk = Math.ceil(n / parts / grain) * grain;
+  return [Math.min(n, t * chunk), Math.min(n, (t + 1) * chunk)];
+}
+
+function partsFor(pool: Pool, work: number, minWork: number): number {
+  const wanted = Math.floor(work / minWork);
+  return wanted >= 2 ? pool.available(wanted) : 1;
+}
+
+function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit): Kernel {
+  const fn = pool.kernel(name);
+  const countAt = split.args.indexOf('n');
+  return (...args: number[]) => {
+    const n = args[countAt];
+    const parts = partsFor(pool, n, split.minWork);
+    if (parts <= 1) return raw(...args);
+    const calls: KernelCall[] = [];
+    for (let t = 0; t < parts; t++) {
+      const [start, end] = range(n, parts, t, 16);
+      if (end <= start) break;
+      const own = args.map((a, i) => {
+        const kind = split.args[i];
+        if (kind === 'p' || (kind === 'q' && a !== 0)) return a + start * 4;
+        return kind === 'n' ? end - start : a;
+      });
+      calls.push({ fn, args: own });
+    }
+    return combine(pool.run(calls), split.combine);
+  };
+}
+
+function combine(results: number[], how: ElementwiseSplit['combine']): number {
+  if (how === 'or') return results.some((r) => r !== 0) ? 1 : 0;
+  if (how === 'sum') return results.reduce((s, r) => s + r, 0);
+  return 0;
+}
+
+function rows(pool: Pool, name: string, raw: Kernel, split: RowsSplit): Kernel {
+  const fn = pool.kernel(name);
+  return (...args: number[]) => {
+    const [x, y, outer, len, inner] = args;
+    const parts = Math.min(outer, partsFor(pool, outer * len * inner, MIN_WORK.rows));
+    if (parts <= 1) return raw(...args);
+    const xRow = split.xRow(len, inner) * 4;
+    const yRow = split.yRow(len, inner) * 4;
+    const calls: KernelCall[] = [];
+    for (let t = 0; t < parts; t++) {
+      const [start, end] = range(outer, parts, t, 1);
+      if (end <= start) break;
+      calls.push({ fn, args: [x + start * xRow, y + start * yRow, end - start, ...args.slice(3)] });
+    }
+    pool.run(calls);
+    return 0;
+  };
+}
+
+/** How matmul splits C among `parts` threads: [i0, i1, j0, j1] per part. */
+function matmulBlocks(m: number, n: number, parts: number): number[][] {
+  const panels = n >> 3;
+  const blocks: number[][] = [];
+  if (panels >= 2 * parts) {
+    // ranges of whole panels; the last part also takes the n % 8 columns
+    for (let t = 0; t < parts; t++) {
+      const [p0, p1] = range(panels, parts, t, 1);
+      if (p1 <= p0) break;
+      blocks.push([0, m, p0 * 8, p1 === panels ? n : p1 * 8]);
+    }
+  } else {
+    for (let t = 0; t < parts; t++) {
+      const [i0, i1] = range(m, parts, t, 4);
+      if (i1 <= i0) break;
+      blocks.push([i0, i1, 0, n]);
+    }
+  }
+  return blocks;
+}
+
+/** The most parts a matmul of this shape is split into with `threads` threads. */
+function matmulParts(m: number, k: number, n: number, threads: number): number {
+  const byWork = Math.floor((m * Math.max(k, 1) * n) / MIN_WORK.matmul);
+  const byShape = (n >> 3) >= 4 ? n >> 3 : m >> 2; // panels, or blocks of 4 rows
+  return Math.max(1, Math.min(threads, byWork, byShape));
+}
+
+const PACK_ALIGN = 64;
+
+function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Kernel } {
+  const fn = pool.kernel('matmulBlock');
+  const perThread = (m: number, k: number, n: number, flags: number) => {
+    const bytes = raw.matmulPackBytes(m, k, n, flags);
+    return bytes < 0 ? -1 : Math.ceil(bytes / PACK_ALIGN) * PACK_ALIGN;
+  };
+  return {
+    // one scratch per thread that may take a part
+    matmulPackBytes(m, k, n, flags) {
+      const bytes = perThread(m, k, n, flags);
+      return bytes < 0 ? -1 : bytes * matmulParts(m, k, n, pool.threadCount);
+    },
+    matmul(a, b, c, m, k, n, flags, bias, pack) {
+      const wanted = matmulParts(m, k, n, pool.threadCount);
+      const parts = wanted >= 2 ? pool.available(wanted) : 1;
+      if (parts <= 1) return raw.matmul(a, b, c, m, k, n, flags, bias, pack);
+      const scratch = perThread(m, k, n, flags);
+      const calls = matmulBlocks(m, n, parts).map(([i0, i1, j0, j1], t) => ({
+        fn,
+        args: [a, b, c, m, k, n, flags, bias, pack + t * scratch, i0, i1, j0, j1],
+      }));
+      pool.run(calls);
+      return 0;
+    },
+  };
+}
+
+/** The kernels with every splittable one dispatched over the pool. */
+export function splitKernels(raw: Kernels, pool: Pool): Kernels {
+  const out: Kernels = { ...raw };
+  for (const [name, split] of Object.entries(ELEMENTWISE)) {
+    if (raw[name]) out[name] = elementwise(pool, name, raw[name], split);
+  }
+  for (const [name, split] of Object.entries(ROWS)) {
+    if (raw[name]) out[name] = rows(pool, name, raw[name], split);
+  }
+  Object.assign(out, matmul(pool, raw));
+  return out;
+}

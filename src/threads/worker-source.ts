@@ -1,0 +1,85 @@
+// The program a pool worker runs, as JavaScript source: it is started from a string (Node's
+// `eval` worker, a Blob URL in browsers), so it works the same from dist/, from tsx and from any
+// bundle without a separate file to ship or resolve. It needs nothing but WebAssembly and Atomics.
+//
+// The worker instantiates the compiled core over the shared memory, marks itself ready, then loops:
+// wait (briefly spinning, then Atomics.wait) for a new generation; if its slot is active in it,
+// call the kernel with its arguments, store the result or the error message, and count itself off.
+import {
+  ACTIVE, ARGS_OFFSET, ERROR_CHARS, ERROR_LENGTH, ERRORS_OFFSET, FAILED, FN, GEN, MAX_ARGS, MAX_WORKERS,
+  NARGS, PENDING, READY, RESULTS_OFFSET, SLOT_INTS, SLOTS, STATE,
+} from './control.js';
+
+/** What a worker receives: `workerData` in Node, the first message in a browser. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  /** This worker's index (its slot). */
+  index: number;
+  /** Export names, in the order the caller refers to them by number. */
+  kernels: string[];
+  /** Atomics.load polls of the generation before sleeping in Atomics.wait. */
+  spin: number;
+}
+
+const body = `function runWorker(init) {
+  const { module, memory, control, index, kernels, spin } = init;
+  const ints = new Int32Array(control, 0, ${SLOTS + MAX_WORKERS * SLOT_INTS});
+  const args = new Float64Array(control, ${ARGS_OFFSET} + index * ${MAX_ARGS * 8}, ${MAX_ARGS});
+  const results = new Float64Array(control, ${RESULTS_OFFSET}, ${MAX_WORKERS});
+  const errors = new Uint16Array(control, ${ERRORS_OFFSET} + index * ${ERROR_CHARS * 2}, ${ERROR_CHARS});
+  const at = (field) => ${SLOTS} + index * ${SLOT_INTS} + field;
+  const report = (error) => {
+    const text = String(error && error.stack ? (error.name + ': ' + error.message) : error);
+    const length = Math.min(text.length, ${ERROR_CHARS});
+    for (let i = 0; i < length; i++) errors[i] = text.charCodeAt(i);
+    Atomics.store(ints, at(${ERROR_LENGTH}), length);
+  };
+  // read before saying ready: a generation posted after READY is one this worker has not seen
+  let seen = Atomics.load(ints, ${GEN});
+  let fns;
+  try {
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        memory,
+        abort(_message, _file, line, column) {
+          throw new Error('wasm core aborted at line ' + line + ':' + column);
+        },
+      },
+    });
+    fns = kernels.map((name) => instance.exports[name]);
+  } catch (error) {
+    report(error);
+    Atomics.store(ints, at(${STATE}), ${FAILED});
+    return;
+  }
+  Atomics.store(ints, at(${STATE}), ${READY});
+  const call = [];
+  for (;;) {
+    let gen = Atomics.load(ints, ${GEN});
+    for (let i = 0; gen === seen && i < spin; i++) gen = Atomics.load(ints, ${GEN});
+    while (gen === seen) {
+      Atomics.wait(ints, ${GEN}, seen);
+      gen = Atomics.load(ints, ${GEN});
+    }
+    seen = gen;
+    if (Atomics.load(ints, at(${ACTIVE})) !== gen) continue;
+    const fn = fns[ints[at(${FN})]];
+    call.length = ints[at(${NARGS})];
+    for (let i = 0; i < call.length; i++) call[i] = args[i];
+    try {
+      results[index] = fn.apply(null, call);
+    } catch (error) {
+      report(error);
+    }
+    if (Atomics.sub(ints, ${PENDING}, 1) === 1) Atomics.notify(ints, ${PENDING});
+  }
+}`;
+
+/** Source of a worker_threads worker (eval: true, a CommonJS script: execArgv is cleared so no --input-type applies) that takes its WorkerInit from workerData. */
+export const NODE_WORKER_SOURCE = `${body}\nrunWorker(require('node:worker_threads').workerData);\n`;
+
+/** Source of a browser worker that takes its WorkerInit from its first message. */
+export const BROWSER_WORKER_SOURCE =
+  `${body}\nself.onmessage = (event) => { self.onmessage = null; runWorker(event.data); };\n`;

@@ -1,0 +1,137 @@
+// The thread pool: the same parameter bits after AdaHessian and Adam steps with 1, 2, 3 and 4
+// threads (and with the plain single-thread core of ADAHESSIAN_THREADS=1), kernels really split
+// (workers took calls), a worker's error surfacing in the caller with the pool usable after it,
+// shared memory growing under the workers, setThreads validation, and a process that exits on its own.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { getThreads, np, random, setThreads, tensor } from '../src/index.js';
+import { core, pool } from '../src/wasm/instance.js';
+import { allocF32, memoryBytes, scoped } from '../src/wasm/arena.js';
+import { trainHashes } from './helpers/threads-training.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+async function withThreads<T>(n: number, body: () => T): Promise<{ result: T; workerCalls: number }> {
+  const previous = getThreads();
+  setThreads(n);
+  await pool?.ready();
+  const before = pool?.workerCalls ?? 0;
+  try {
+    return { result: body(), workerCalls: (pool?.workerCalls ?? 0) - before };
+  } finally {
+    setThreads(previous);
+  }
+}
+
+test('Node runs the shared-memory core with a pool (threads are on by default)', () => {
+  assert.ok(pool, 'a pool exists in Node unless ADAHESSIAN_THREADS=1');
+  assert.ok(core.memory.buffer instanceof SharedArrayBuffer);
+  assert.ok(getThreads() >= 1);
+});
+
+test('params after AdaHessian and Adam steps: the same bits with 1, 2, 3 and 4 threads, and with the plain core', async () => {
+  const one = await withThreads(1, () => trainHashes(3));
+  assert.equal(one.workerCalls, 0, 'one thread: no worker takes a call');
+  for (const n of [2, 3, 4]) {
+    const many = await withThreads(n, () => trainHashes(3));
+    assert.ok(many.workerCalls > 0, `${n} threads: workers took kernel calls`);
+    assert.deepEqual(many.result, one.result, `${n} threads give the 1-thread bits`);
+  }
+  // the plain (non-shared) build, as ADAHESSIAN_THREADS=1 selects it, in a fresh process
+  const script = `
+    import { getThreads } from './src/index.js';
+    import { pool } from './src/wasm/instance.js';
+    import { trainHashes } from './tests/helpers/threads-training.ts';
+    console.log(JSON.stringify({ threads: getThreads(), pool: pool !== null, ...trainHashes(3) }));`;
+  const child = runChild(script, { ADAHESSIAN_THREADS: '1' });
+  assert.equal(child.status, 0, child.stderr);
+  const line = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+  assert.deepEqual(line, { threads: 1, pool: false, ...one.result });
+});
+
+test('matmul of every transpose and a bias, split by panels and by rows, equals one thread bit for bit', async () => {
+  const shapes: [number, number, number][] = [[128, 300, 200], [1024, 256, 10], [64, 257, 130]];
+  for (const [m, k, n] of shapes) {
+    for (const flags of [0, 1, 2, 3]) {
+      const a = random.normal(random.key(m + flags), [m * k]).data;
+      const b = random.normal(random.key(n + flags), [k * n]).data;
+      const bias = random.normal(random.key(k), [n]).data;
+      const product = () => scoped(() => {
+        const [pa, pb, pbias, pc] = [a.length, b.length, n, m * n].map((count) => allocF32(count));
+        const view = new Float32Array(core.memory.buffer);
+        view.set(a, pa / 4);
+        view.set(b, pb / 4);
+        view.set(bias, pbias / 4);
+        const pack = allocF32(core.matmulPackBytes(m, k, n, flags) / 4);
+        core.matmul(pa, pb, pc, m, k, n, flags, pbias, pack);
+        return new Float32Array(core.memory.buffer, pc, m * n).slice();
+      });
+      const one = await withThreads(1, product);
+      const three = await withThreads(3, product);
+      assert.ok(three.workerCalls > 0, `${m}×${k}×${n} flags ${flags} was split`);
+      assert.deepEqual(three.result, one.result, `${m}×${k}×${n} flags ${flags}`);
+    }
+  }
+});
+
+test("a worker's error surfaces as an Error in the caller, and the pool works on", async () => {
+  const expected = (await withThreads(1, () => trainHashes(1))).result;
+  await withThreads(2, () => {
+    // fill n floats ending 1 MiB past the end of memory: the calling thread's first half is in
+    // bounds, the worker's second half traps
+    const n = 1 << 19;
+    const start = memoryBytes() - n * 2 + (1 << 20) - n * 2;
+    assert.throws(() => core.fill(start, 1, n), (error: Error) => {
+      assert.match(error.message, /failed on pool worker 1/);
+      assert.match(error.message, /out of bounds/);
+      return true;
+    });
+    assert.deepEqual(trainHashes(1), expected, 'the next calls use the pool and are correct');
+  });
+});
+
+test('memory grown by the caller is seen by the workers (and the views are refreshed)', async () => {
+  await withThreads(2, () => {
+    const before = memoryBytes();
+    const n = (before / 4) * 2; // more floats than the whole memory holds now: it must grow
+    const x = tensor(Float32Array.from({ length: n }, (_, i) => (i % 1000) - 500));
+    const y = np.add(x, x);
+    assert.ok(memoryBytes() > before, 'memory grew');
+    for (let i = 0; i < n; i += 997) assert.equal(y.data[i], 2 * x.data[i]);
+    assert.equal(y.data[n - 1], 2 * x.data[n - 1]);
+  });
+});
+
+test('setThreads validates its argument and getThreads reports the count', () => {
+  const previous = getThreads();
+  for (const bad of [0, -1, 1.5, NaN, 65, '2' as unknown as number]) {
+    assert.throws(() => setThreads(bad), RangeError);
+  }
+  assert.equal(getThreads(), previous, 'a rejected count changes nothing');
+  assert.equal(setThreads(3), 3);
+  assert.equal(getThreads(), 3);
+  setThreads(previous);
+});
+
+test('a process that used the pool exits on its own', () => {
+  const script = `
+    import { np, random, setThreads } from './src/index.js';
+    import { pool } from './src/wasm/instance.js';
+    setThreads(2);
+    await pool.ready();
+    const a = random.normal(random.key(0), [256, 512]);
+    np.matmul(a, np.transpose(a));
+    console.log('workers took', pool.workerCalls, 'calls');`;
+  const child = runChild(script, {}, 60_000);
+  assert.equal(child.error, undefined, 'the child exited before the timeout');
+  assert.equal(child.status, 0, child.stderr);
+  assert.match(child.stdout, /workers took [1-9]\d* calls/);
+});
+
+function runChild(script: string, env: Record<string, string>, timeout = 120_000) {
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT, encoding: 'utf8', timeout, env: { ...process.env, ...env },
+  });
+}
