@@ -10,4 +10,4 @@ export * as nn from './nn.js';
 export { grad, valueAndGrad, hvp, gradAndHessian, valueGradAndHessian } from './autodiff/transforms.js';
 export type { HessianOptions } from './autodiff/transforms.js';
 export * as stax from './stax.js';
-export { setThreads, getThreads } from './threads/index.js';
+export { setThreads, getThreads, threadsReady } from './threads/index.js';

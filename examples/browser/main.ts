@@ -15,6 +15,9 @@ export interface DemoStatus {
   startedAt: number | null;
   finishedAt: number | null;
   hashes: Partial<Record<OptimizerName, string>>;
+  /** Threads the training worker's kernels use (null until it is ready), and whether the page is cross-origin isolated. */
+  threads: number | null;
+  isolated: boolean | null;
   /** The longest main-thread task since training started (Long Tasks API: only tasks ≥ 50 ms are reported). */
   longestTaskMs: number;
   error: string | null;
@@ -44,6 +47,8 @@ const status: DemoStatus = (window.demo = {
   startedAt: null,
   finishedAt: null,
   hashes: {},
+  threads: null,
+  isolated: null,
   longestTaskMs: 0,
   error: null,
 });
@@ -227,7 +232,9 @@ function renderFooter(): void {
   const measured = PerformanceObserver.supportedEntryTypes?.includes('longtask')
     ? `Longest main-thread task since training started: ${status.longestTaskMs > 0 ? status.longestTaskMs.toFixed(0) + ' ms' : 'none ≥ 50 ms'}.`
     : '';
-  const text = `Training runs in a Web Worker; this page only draws. ${measured}`;
+  const threads = status.threads === null ? '' : ` on ${status.threads} thread${status.threads === 1 ? '' : 's'}` +
+    (status.isolated ? '' : ' (the page is not cross-origin isolated)');
+  const text = `Training runs in a Web Worker${threads}; this page only draws. ${measured}`;
   const footer = $<HTMLElement>('footer');
   if (footer.textContent !== text) footer.textContent = text;
 }
@@ -287,6 +294,8 @@ function start(): void {
     const message = event.data;
     switch (message.type) {
       case 'ready':
+        status.threads = message.threads;
+        status.isolated = message.isolated;
         worker.postMessage({ type: 'start', config } satisfies StartMessage);
         return;
       case 'data': {

@@ -15,8 +15,11 @@ export interface StartMessage {
 
 /** Worker → page. */
 export type WorkerMessage =
-  /** The worker's module has finished evaluating (the wasm is instantiated) and listens. */
-  | { type: 'ready' }
+  /**
+   * The worker's module has finished evaluating (the wasm is instantiated) and listens; `threads`:
+   * how many threads its kernels use (more than 1 only when the page is cross-origin isolated).
+   */
+  | { type: 'ready'; threads: number; isolated: boolean }
   /** The digits are loaded: counts, and a few test digits (pixels [n, 784], true classes) to show. */
   | { type: 'data'; trainCount: number; testCount: number; samples: Float32Array; sampleClasses: number[] }
   /** A run took step `step` (1-based: `step` updates done) on a batch with loss `loss` (before the update). */

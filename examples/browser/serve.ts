@@ -15,6 +15,15 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
+/**
+ * Make the page cross-origin isolated, the condition for SharedArrayBuffer and so for the thread
+ * pool (every resource here is same-origin, which require-corp allows).
+ */
+export const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
 /** Serves the files under `root` (index.html for /) on `host:port` (0: any free port). */
 export function serveDirectory(root: string, port = 0, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
@@ -31,6 +40,7 @@ export function serveDirectory(root: string, port = 0, host = '127.0.0.1'): Prom
       return;
     }
     response.writeHead(200, {
+      ...ISOLATION_HEADERS,
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': size,
       'cache-control': 'no-store', // a rebuilt demo is never mixed with a cached old one

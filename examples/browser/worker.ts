@@ -5,7 +5,7 @@
 // The runs are the package's own training loop (adahessian-wasm/training, which the CLI runs
 // too), so the same configuration gives the same parameters, bit for bit, here and in
 // `adahessian-wasm train` (tests/browser.test.ts checks it).
-import { np, Tensor, tree } from 'adahessian-wasm';
+import { np, Tensor, threadsReady, tree } from 'adahessian-wasm';
 import { Trainer, evaluate, firstExamples } from 'adahessian-wasm/training';
 import { trainConfigFor } from './train-config.js';
 import { decodeDigits, type Digits } from './digits-file.js';
@@ -83,4 +83,6 @@ onmessage = (event: MessageEvent<StartMessage>) => {
 // Importing the package instantiates its wasm with top-level await, so this module finishes
 // evaluating (and sets onmessage) only after that: a message the page posted right after
 // new Worker() can arrive before there is a handler and be lost. So the page waits for this.
-post({ type: 'ready' });
+// Before that, the thread pool is started (if the page is cross-origin isolated), so that every
+// step uses all its threads.
+post({ type: 'ready', threads: await threadsReady(), isolated: globalThis.crossOriginIsolated === true });

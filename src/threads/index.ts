@@ -21,3 +21,13 @@ export function setThreads(n: number): number {
 export function getThreads(): number {
   return pool ? pool.threadCount : 1;
 }
+
+/**
+ * Starts the pool's workers for the current count if they are not running yet and resolves, with
+ * getThreads(), once they are ready. Optional: kernels never wait for workers (the calling thread
+ * works alone until they are ready); this is for timing, or to use every thread from the first step.
+ */
+export async function threadsReady(): Promise<number> {
+  await pool?.ready();
+  return getThreads();
+}

@@ -1,0 +1,204 @@
+// One thread against all threads, in the same run: the whole steps the thread pool is for, then
+// where splitting a kernel starts to pay (the MIN_WORK thresholds of src/threads/split.ts).
+// Targets with 2 threads on 2 cores: the full MLP's gradAndHessian ≥ 1.8×, valueAndGrad ≥ 1.7×,
+// the 1.86 M-parameter AdaHessian update ≥ 1.5×, 784-128-10 batch 32 no slower than one thread.
+// (Their plain-JS baselines are in the autodiff and optimizers suites; the crossover rows carry one.)
+import os from 'node:os';
+import { BASELINE, timeIt, type BenchRow, type TimeOptions } from '../harness.js';
+import { adahessianUpdateJs } from '../baseline/optimizers.js';
+import { gradAndHessian, valueAndGrad, random, stax, np, nn, tensor, setThreads, getThreads, Tensor } from '../../src/index.js';
+import { adahessian } from '../../src/optimizers/index.js';
+import { core, pool } from '../../src/wasm/instance.js';
+import { allocF32, f32, mark, release } from '../../src/wasm/arena.js';
+import { MIN_WORK } from '../../src/threads/split.js';
+
+const ALL = Math.max(2, os.availableParallelism());
+const MANY = `${ALL} threads`;
+const ONE = '1 thread';
+
+/** Times `fn` with 1 thread and with ALL threads (workers started and warm first). */
+async function both(fn: () => void, opts: TimeOptions): Promise<{ one: ReturnType<typeof timeIt>; many: ReturnType<typeof timeIt> }> {
+  const previous = getThreads();
+  try {
+    setThreads(1);
+    const one = timeIt(fn, opts);
+    setThreads(ALL);
+    await pool?.ready();
+    const many = timeIt(fn, opts);
+    return { one, many };
+  } finally {
+    setThreads(previous);
+  }
+}
+
+function mlp(sizes: number[], batch: number) {
+  const layers = sizes.slice(1).flatMap((n, i) => (i < sizes.length - 2 ? [stax.Dense(n), stax.Relu] : [stax.Dense(n)]));
+  const [init, apply] = stax.serial(...layers);
+  const [k1, k2, k3] = random.split(random.key(0), 3);
+  const [, params] = init(k1, [-1, sizes[0]]);
+  const x = random.uniform(k2, [batch, sizes[0]]);
+  const labels = random.bits(k3, [batch]);
+  const classes = sizes.at(-1)!;
+  const onehot = new Float32Array(batch * classes);
+  labels.forEach((l, i) => (onehot[i * classes + (l % classes)] = 1));
+  const y = tensor(onehot, [batch, classes]);
+  const loss = (p: any, xb: Tensor, yb: Tensor) => np.negative(np.mean(np.sum(np.multiply(nn.logSoftmax(apply(p, xb)), yb), 1)));
+  return { params, x, y, loss };
+}
+
+async function steps(rows: BenchRow[]): Promise<void> {
+  const push = (name: string, shape: string, t: { one: ReturnType<typeof timeIt>; many: ReturnType<typeof timeIt> }, target: string) => {
+    const speedup = `${(t.one.medianMs / t.many.medianMs).toFixed(2)}× with ${ALL} threads (${target})`;
+    rows.push({ suite: 'threads', name, shape, variant: MANY, ...ms(t.many), note: speedup });
+    rows.push({ suite: 'threads', name, shape, variant: ONE, ...ms(t.one) });
+  };
+  for (const { sizes, batch, targets } of [
+    { sizes: [784, 1024, 1024, 10], batch: 128, targets: ['target ≥ 1.8×', 'target ≥ 1.7×'] },
+    { sizes: [784, 128, 10], batch: 32, targets: ['target: no slower', 'target: no slower'] },
+  ]) {
+    const { params, x, y, loss } = mlp(sizes, batch);
+    const shape = `${sizes.join('-')} batch ${batch}`;
+    const opts = sizes[1] > 512 ? { minSamples: 10, maxTime: 3 } : { minSamples: 20, maxTime: 1 };
+    const key = random.key(1);
+    push('gradAndHessian', shape, await both(() => gradAndHessian(loss, [params, x, y], key), opts), targets[0]);
+    const vag = valueAndGrad(loss);
+    push('valueAndGrad', shape, await both(() => vag(params, x, y), opts), targets[1]);
+  }
+
+  // the public AdaHessian update over the full MLP's 1.86 M parameters, with its JS baseline
+  const shapes = [[784, 1024], [1024], [1024, 1024], [1024], [1024, 10], [10]];
+  const leaves = (seed: number) => shapes.map((s) => random.normal(random.key(seed + s.length * 7 + s[0]), s));
+  const [init, update] = adahessian({ stepSize: 1e-3 });
+  const grads = leaves(2);
+  const hessians = leaves(3);
+  let state = init(leaves(1));
+  for (let i = 0; i < 10; i++) state = update(i, grads, hessians, state);
+  const label = '784-1024-1024-10 (1.86 M params)';
+  const opts = { minSamples: 20, maxTime: 2 };
+  push('adahessian update()', label, await both(() => update(10, grads, hessians, state), opts), 'target ≥ 1.5×');
+  const jsState = shapes.map((shape, k) => ({ shape, x: leaves(1)[k].data, m: grads[k].data.map((q) => 0.1 * q), v: hessians[k].data.map((q) => 0.01 * q * q) }));
+  const g = grads.map((t) => t.data);
+  const h = hessians.map((t) => t.data);
+  const tJs = timeIt(() => adahessianUpdateJs(jsState, g, h, 10, { stepSize: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, hessianPower: 1 }), opts);
+  rows.push({ suite: 'threads', name: 'adahessian update()', shape: label, variant: BASELINE, ...ms(tJs) });
+}
+
+function ms(t: ReturnType<typeof timeIt>) {
+  return { medianMs: t.medianMs, minMs: t.minMs, maxMs: t.maxMs };
+}
+
+/**
+ * Kernels of each split family at sizes around its threshold, split into ALL parts whatever
+ * their size (MIN_WORK lowered for the measurement), against one thread and plain JS: the
+ * smallest size where the split is faster is what MIN_WORK should be, per thread.
+ */
+async function crossovers(rows: BenchRow[]): Promise<void> {
+  const families: { family: keyof typeof MIN_WORK; kernel: string; sizes: number[]; make: (n: number) => { wasm: () => void; js: () => void } }[] = [
+    {
+      family: 'light', kernel: 'add', sizes: [1 << 14, 1 << 16, 1 << 18, 1 << 20],
+      make: (n) => {
+        const [a, b, c] = [allocF32(n), allocF32(n), allocF32(n)];
+        f32(a, n).fill(1.5);
+        f32(b, n).fill(2.5);
+        const ja = new Float32Array(n).fill(1.5), jb = new Float32Array(n).fill(2.5), jc = new Float32Array(n);
+        return { wasm: () => core.add(a, b, c, n), js: () => { for (let i = 0; i < n; i++) jc[i] = ja[i] + jb[i]; } };
+      },
+    },
+    {
+      family: 'heavy', kernel: 'tanhForward', sizes: [1 << 12, 1 << 14, 1 << 16, 1 << 18],
+      make: (n) => {
+        const [a, c] = [allocF32(n), allocF32(n)];
+        f32(a, n).fill(0.25);
+        const ja = new Float32Array(n).fill(0.25), jc = new Float32Array(n);
+        return { wasm: () => core.tanhForward(a, c, n), js: () => { for (let i = 0; i < n; i++) jc[i] = Math.tanh(ja[i]); } };
+      },
+    },
+    {
+      family: 'optimizer', kernel: 'adamStep', sizes: [1 << 12, 1 << 14, 1 << 16, 1 << 18],
+      make: (n) => {
+        const [x, m, v, g] = [allocF32(n), allocF32(n), allocF32(n), allocF32(n)];
+        f32(g, n).fill(0.5);
+        const jx = new Float32Array(n), jm = new Float32Array(n), jv = new Float32Array(n), jg = new Float32Array(n).fill(0.5);
+        return {
+          wasm: () => core.adamStep(x, m, v, g, n, 11, 1e-3, 0.9, 0.999, 1e-8, 0),
+          js: () => {
+            for (let i = 0; i < n; i++) {
+              jm[i] = 0.9 * jm[i] + 0.1 * jg[i];
+              jv[i] = 0.999 * jv[i] + 0.001 * jg[i] * jg[i];
+              jx[i] -= (1e-3 * (jm[i] / 0.6513)) / (Math.sqrt(jv[i] / 0.0109) + 1e-8);
+            }
+          },
+        };
+      },
+    },
+    {
+      family: 'rows', kernel: 'sumAxis (rows of 256)', sizes: [1 << 14, 1 << 16, 1 << 18, 1 << 20],
+      make: (n) => {
+        const rowsN = n / 256;
+        const [x, y] = [allocF32(n), allocF32(rowsN)];
+        f32(x, n).fill(0.5);
+        const jx = new Float32Array(n).fill(0.5), jy = new Float32Array(rowsN);
+        return {
+          wasm: () => core.sumAxis(x, y, rowsN, 256, 1, 0),
+          js: () => { for (let r = 0; r < rowsN; r++) { let s = 0; for (let j = 0; j < 256; j++) s += jx[r * 256 + j]; jy[r] = s; } },
+        };
+      },
+    },
+    {
+      family: 'matmul', kernel: 'matmul m×256×256 (multiply-adds)', sizes: [1 << 18, 1 << 19, 1 << 20, 1 << 22],
+      make: (macs) => {
+        const m = macs / (256 * 256);
+        const [a, b, c] = [allocF32(m * 256), allocF32(256 * 256), allocF32(m * 256)];
+        f32(a, m * 256).fill(0.5);
+        f32(b, 256 * 256).fill(0.25);
+        const pack = allocF32(core.matmulPackBytes(m, 256, 256, 0) / 4);
+        const ja = new Float32Array(m * 256).fill(0.5), jb = new Float32Array(256 * 256).fill(0.25), jc = new Float32Array(m * 256);
+        return {
+          wasm: () => core.matmul(a, b, c, m, 256, 256, 0, 0, pack),
+          js: () => {
+            for (let i = 0; i < m; i++) for (let p = 0; p < 256; p++) {
+              const s = ja[i * 256 + p];
+              for (let j = 0; j < 256; j++) jc[i * 256 + j] += s * jb[p * 256 + j];
+            }
+          },
+        };
+      },
+    },
+  ];
+  const opts = { minSamples: 10, maxTime: 0.3 };
+  for (const { family, kernel, sizes, make } of families) {
+    const saved = MIN_WORK[family];
+    MIN_WORK[family] = 1; // split everything: the measurement decides
+    try {
+      for (const n of sizes) {
+        const arenaMark = mark();
+        try {
+          const { wasm, js } = make(n);
+          const t = await both(wasm, opts);
+          const tJs = timeIt(js, { minSamples: 5, maxTime: 0.2 });
+          const shape = `${n} (${(n / ALL).toFixed(0)} per thread)`;
+          const name = `split ${family}: ${kernel}`;
+          const note = `${(t.one.medianMs / t.many.medianMs).toFixed(2)}× split; MIN_WORK.${family} = ${saved}`;
+          rows.push({ suite: 'threads', name, shape, variant: MANY, ...ms(t.many), note });
+          rows.push({ suite: 'threads', name, shape, variant: ONE, ...ms(t.one) });
+          rows.push({ suite: 'threads', name, shape, variant: BASELINE, ...ms(tJs) });
+        } finally {
+          release(arenaMark);
+        }
+      }
+    } finally {
+      MIN_WORK[family] = saved;
+    }
+  }
+}
+
+export async function run(): Promise<BenchRow[]> {
+  if (!pool) {
+    console.error(`threads suite skipped: no thread pool here (ADAHESSIAN_THREADS=1?)`);
+    return [];
+  }
+  const rows: BenchRow[] = [];
+  await steps(rows);
+  await crossovers(rows);
+  return rows;
+}
