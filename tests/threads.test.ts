@@ -8,18 +8,22 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getThreads, np, random, setThreads, tensor } from '../src/index.js';
 import { core, pool } from '../src/wasm/instance.js';
-import { allocF32, memoryBytes, scoped } from '../src/wasm/arena.js';
-import { trainHashes } from './helpers/threads-training.js';
+import { allocF32, copyIn, copyOut, memoryBytes, scoped } from '../src/wasm/arena.js';
+import { convInputGradInto, convInto, convKernelGradInto } from '../src/linalg/conv.js';
+import { windowGeometry, writeWindow } from '../src/ops/window.js';
+import { trainCnnHashes, trainHashes } from './helpers/threads-training.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-async function withThreads<T>(n: number, body: () => T): Promise<{ result: T; workerCalls: number }> {
+/** body's result with n threads (workers ready first), and how many kernel calls workers took. */
+async function withThreads<T>(n: number, body: () => T | Promise<T>): Promise<{ result: T; workerCalls: number }> {
   const previous = getThreads();
   setThreads(n);
   await pool?.ready();
   const before = pool?.workerCalls ?? 0;
   try {
-    return { result: body(), workerCalls: (pool?.workerCalls ?? 0) - before };
+    const result = await body();
+    return { result, workerCalls: (pool?.workerCalls ?? 0) - before };
   } finally {
     setThreads(previous);
   }
@@ -44,11 +48,20 @@ test('params after AdaHessian and Adam steps: the same bits with 1, 2, 3 and 4 t
     import { getThreads } from './src/index.js';
     import { pool } from './src/wasm/instance.js';
     import { trainHashes } from './tests/helpers/threads-training.ts';
-    console.log(JSON.stringify({ threads: getThreads(), pool: pool !== null, ...trainHashes(3) }));`;
+    console.log(JSON.stringify({ threads: getThreads(), pool: pool !== null, ...(await trainHashes(3)) }));`;
   const child = runChild(script, { ADAHESSIAN_THREADS: '1' });
   assert.equal(child.status, 0, child.stderr);
   const line = JSON.parse(child.stdout.trim().split('\n').at(-1)!);
   assert.deepEqual(line, { threads: 1, pool: false, ...one.result });
+});
+
+test('CNN params after AdaHessian and Adam steps (convolutions split by positions, images and kernel blocks): the same bits with 1, 2, 3 and 4 threads', async () => {
+  const one = await withThreads(1, () => trainCnnHashes(2));
+  for (const n of [2, 3, 4]) {
+    const many = await withThreads(n, () => trainCnnHashes(2));
+    assert.ok(many.workerCalls > 0, `${n} threads: workers took kernel calls`);
+    assert.deepEqual(many.result, one.result, `${n} threads give the 1-thread bits`);
+  }
 });
 
 test('matmul of every transpose and a bias, split by panels and by rows, equals one thread bit for bit', async () => {
@@ -76,9 +89,45 @@ test('matmul of every transpose and a bias, split by panels and by rows, equals 
   }
 });
 
+test('each convolution kernel, split (positions, images, blocks of dk by panels and by rows), equals one thread bit for bit', async () => {
+  for (const outC of [64, 12]) {
+    const xShape = [16, 18, 17, 8];
+    const g = windowGeometry('conv2d', xShape, [3, 3], outC, { strides: [1, 2], padding: 'SAME' });
+    const xSize = xShape.reduce((a, b) => a * b, 1);
+    const kSize = 3 * 3 * 8 * outC;
+    const ySize = g.batch * g.outH * g.outW * outC;
+    const values = (n: number, seed: number) => random.normal(random.key(seed), [n]).data;
+    const kernels = [
+      (x: number, k: number, dy: number, geometry: number) => {
+        const y = allocF32(ySize);
+        convInto(x, k, y, geometry);
+        return copyOut(y, ySize);
+      },
+      (x: number, k: number, dy: number, geometry: number) => {
+        const dx = copyIn(values(xSize, 4)); // accumulated into
+        convInputGradInto(dy, k, dx, geometry);
+        return copyOut(dx, xSize);
+      },
+      (x: number, k: number, dy: number, geometry: number) => {
+        const dk = allocF32(kSize);
+        convKernelGradInto(x, dy, dk, geometry);
+        return copyOut(dk, kSize);
+      },
+    ];
+    for (const [i, kernel] of kernels.entries()) {
+      const run = () => scoped(() => kernel(copyIn(values(xSize, 1)), copyIn(values(kSize, 2)), copyIn(values(ySize, 3)), writeWindow(g)));
+      const one = await withThreads(1, run);
+      const three = await withThreads(3, run);
+      const what = `${['forward', 'input gradient', 'kernel gradient'][i]}, ${outC} channels`;
+      assert.ok(three.workerCalls > 0, `${what}: split`);
+      assert.deepEqual(new Uint32Array(three.result.buffer), new Uint32Array(one.result.buffer), what);
+    }
+  }
+});
+
 test("a worker's error surfaces as an Error in the caller, and the pool works on", async () => {
   const expected = (await withThreads(1, () => trainHashes(1))).result;
-  await withThreads(2, () => {
+  await withThreads(2, async () => {
     // fill n floats ending 1 MiB past the end of memory: the calling thread's first half is in
     // bounds, the worker's second half traps
     const n = 1 << 19;
@@ -88,7 +137,7 @@ test("a worker's error surfaces as an Error in the caller, and the pool works on
       assert.match(error.message, /out of bounds/);
       return true;
     });
-    assert.deepEqual(trainHashes(1), expected, 'the next calls use the pool and are correct');
+    assert.deepEqual(await trainHashes(1), expected, 'the next calls use the pool and are correct');
   });
 });
 

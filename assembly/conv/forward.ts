@@ -12,13 +12,22 @@ import { CONV_ACCUMULATE } from './flags';
  * outW, outC]; `geometry` points at the Window, scratch holds convScratchBytes bytes.
  */
 export function conv2d(x: usize, kernel: usize, y: usize, geometry: usize, flags: i32, scratch: usize): void {
+  conv2dRows(x, kernel, y, geometry, flags, scratch, 0, outputRows(changetype<Window>(geometry)));
+}
+
+/**
+ * Output rows (positions) first .. end-1 of conv2d, nothing else of y written. A row's values do
+ * not depend on the block it was computed in, so threads (each with its own scratch) take ranges.
+ */
+export function conv2dRows(
+  x: usize, kernel: usize, y: usize, geometry: usize, flags: i32, scratch: usize, first: i32, end: i32,
+): void {
   const g = changetype<Window>(geometry);
-  const total = outputRows(g);
   const k = patchSize(g);
   const pack = packArea(scratch, g);
   prepareB(flags, kernel, pack, k, g.outC, false);
-  for (let r0 = 0; r0 < total; r0 += productRows(g)) {
-    const rows = min(productRows(g), total - r0);
+  for (let r0 = first; r0 < end; r0 += productRows(g)) {
+    const rows = min(productRows(g), end - r0);
     im2colRows(x, g, r0, rows, scratch);
     blockProduct(flags, scratch, kernel, pack, rowAt(y, r0, g.outC), rows, k, g.outC, false, (flags & CONV_ACCUMULATE) != 0);
   }

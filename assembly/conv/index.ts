@@ -1,9 +1,9 @@
 // Sliding-window kernels on NHWC data (geometry in window.ts): convolution as im2col + the SIMD
 // matmul, its input and kernel gradients, and sum/average/max pooling with their transposes.
 export { convScratchBytes } from './blocks';
-export { conv2d } from './forward';
-export { conv2dInputGrad } from './input_grad';
-export { conv2dKernelGrad } from './kernel_grad';
+export { conv2d, conv2dRows } from './forward';
+export { conv2dInputGrad, conv2dInputGradImages } from './input_grad';
+export { conv2dKernelGrad, conv2dKernelGradBlock } from './kernel_grad';
 export { sumPool } from './sum_pool';
 export { sumPoolTranspose } from './sum_pool_transpose';
 export { maxPool } from './max_pool';

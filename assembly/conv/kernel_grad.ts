@@ -12,7 +12,7 @@ import { packArea, rowAt, sumRows } from './blocks';
 import { im2colRows } from './im2col';
 import { CONV_ACCUMULATE, CONV_SCALAR } from './flags';
 import { ACCUMULATE, TRANS_A } from '../matmul/flags';
-import { matmul, matmulPackBytes } from '../matmul/simd';
+import { matmulBlock, matmulPackBytes } from '../matmul/simd';
 import { matmulScalar } from '../matmul/scalar';
 
 /** Patches shorter than this take Pᵀ·dY on the SIMD path (measured: 3×3×1 runs ~15 % faster). */
@@ -21,6 +21,21 @@ const SMALL_PATCH = 16;
 /** dk (+)= corr(x, dy): shapes as conv2d (forward.ts); dk is [kH, kW, inC, outC]. */
 export function conv2dKernelGrad(x: usize, dy: usize, dk: usize, geometry: usize, flags: i32, scratch: usize): void {
   const g = changetype<Window>(geometry);
+  conv2dKernelGradBlock(x, dy, dk, geometry, flags, scratch, 0, g.outC, 0, patchSize(g));
+}
+
+/**
+ * The block dk[q0 .. q1-1, c0 .. c1-1] of conv2dKernelGrad (dk read as [kH·kW·inC, outC]): the
+ * block sums' rows c0 .. c1-1 and columns q0 .. q1-1 through matmulBlock (q0 and q1 multiples of
+ * 8, or q1 = kH·kW·inC), the same blocks of output rows and the same order of sums, so threads
+ * (each with its own scratch) take blocks of dk. The scalar path (CONV_SCALAR) always computes the
+ * whole of dk: use it with the whole block.
+ */
+export function conv2dKernelGradBlock(
+  x: usize, dy: usize, dk: usize, geometry: usize, flags: i32, scratch: usize,
+  c0: i32, c1: i32, q0: i32, q1: i32,
+): void {
+  const g = changetype<Window>(geometry);
   const total = outputRows(g);
   const k = patchSize(g);
   const o = g.outC;
@@ -28,7 +43,9 @@ export function conv2dKernelGrad(x: usize, dy: usize, dk: usize, geometry: usize
   // the SIMD path's block sums dYᵀ·P [o × k] sit after the matmul's scratch
   const sums = pack + <usize>matmulPackBytes(o, sumRows(g), k, TRANS_A);
   let accumulate = (flags & CONV_ACCUMULATE) != 0;
-  if (total == 0 && !accumulate) memory.fill(dk, 0, (<usize>k * o) << 2); // an empty sum
+  if (total == 0 && !accumulate) {
+    for (let q = q0; q < q1; q++) memory.fill(rowAt(dk, q, o) + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2); // an empty sum
+  }
   for (let r0 = 0; r0 < total; r0 += sumRows(g)) {
     const rows = min(sumRows(g), total - r0);
     im2colRows(x, g, r0, rows, scratch);
@@ -39,18 +56,21 @@ export function conv2dKernelGrad(x: usize, dy: usize, dk: usize, geometry: usize
     } else if (k < SMALL_PATCH) {
       matmul(scratch, dyBlock, dk, k, rows, o, direct, 0, pack);
     } else {
-      matmul(dyBlock, scratch, sums, o, rows, k, TRANS_A, 0, pack);
-      addTransposed(sums, dk, o, k, accumulate);
+      matmulBlock(dyBlock, scratch, sums, o, rows, k, TRANS_A, 0, pack, c0, c1, q0, q1);
+      addTransposed(sums, dk, o, k, accumulate, c0, c1, q0, q1);
     }
     accumulate = true;
   }
 }
 
-/** dst[k×m] = src[m×k]ᵀ, or dst += that (element by element, as the matmul's ACCUMULATE). */
-function addTransposed(src: usize, dst: usize, m: i32, k: i32, accumulate: bool): void {
-  for (let q = 0; q < k; q++) {
+/**
+ * dst[k×m] = src[m×k]ᵀ, or dst += that (element by element, as the matmul's ACCUMULATE), for the
+ * block src[i0 .. i1-1, q0 .. q1-1].
+ */
+function addTransposed(src: usize, dst: usize, m: i32, k: i32, accumulate: bool, i0: i32, i1: i32, q0: i32, q1: i32): void {
+  for (let q = q0; q < q1; q++) {
     const d = dst + ((<usize>q * m) << 2);
-    for (let i = 0; i < m; i++) {
+    for (let i = i0; i < i1; i++) {
       const s = load<f32>(src + ((<usize>i * k + q) << 2));
       const p = d + (<usize>i << 2);
       store<f32>(p, accumulate ? load<f32>(p) + s : s);

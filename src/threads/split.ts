@@ -9,6 +9,9 @@
 //   matmul       blocks of C through matmulBlock: ranges of 8-column panels, or of rows when C is
 //                too narrow; each thread with its own packing scratch (matmulPackBytes reserves one
 //                per thread)
+//   convolution  the forward pass by ranges of output positions, the input gradient by ranges of
+//                images (an image's dx receives from its own positions only), the kernel gradient
+//                by blocks of dk as matmul cuts C; one scratch per thread (convScratchBytes reserves them)
 //
 // Small calls stay on the calling thread: a call is split into at most work / MIN_WORK parts, so
 // each thread gets at least MIN_WORK (bench/suites/threads.ts measures where a split starts to pay).
@@ -195,6 +198,67 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
   };
 }
 
+/** Bit of the convolution kernels' flags that selects the scalar matmul (never split). */
+const CONV_SCALAR = 8;
+
+function conv(pool: Pool, raw: Kernels): Kernels {
+  const memory = (raw as unknown as { memory: WebAssembly.Memory }).memory;
+  /** batch, positions per image, patch size, output channels of the Window at `geometry`. */
+  const shape = (geometry: number) => {
+    const [batch, , , inC, kH, kW, outC, , , , , outH, outW] = new Int32Array(memory.buffer, geometry, 13);
+    return { batch, perImage: outH * outW, k: kH * kW * inC, o: outC };
+  };
+  const partsFor = (geometry: number, threads: number) => {
+    const { batch, perImage, k, o } = shape(geometry);
+    return matmulParts(batch * perImage, k, o, threads);
+  };
+  const perThread = (geometry: number) => {
+    const bytes = raw.convScratchBytes(geometry);
+    return bytes < 0 ? -1 : Math.ceil(bytes / PACK_ALIGN) * PACK_ALIGN;
+  };
+  /** Runs `name` over the parts that `cut` makes, each with its own scratch; false if not split. */
+  const split = (name: string, geometry: number, flags: number, scratch: number, cut: (parts: number) => number[][], args: number[]) => {
+    if (flags & CONV_SCALAR) return false;
+    const wanted = partsFor(geometry, pool.threadCount);
+    const parts = wanted >= 2 ? pool.available(wanted) : 1;
+    if (parts <= 1) return false;
+    const own = perThread(geometry);
+    const fn = pool.kernel(name);
+    const ranges = cut(parts);
+    if (ranges.length <= 1) return false;
+    pool.run(ranges.map((range, t) => ({ fn, args: [...args, flags, scratch + t * own, ...range] })));
+    return true;
+  };
+  return {
+    convScratchBytes(geometry) {
+      const bytes = perThread(geometry);
+      return bytes < 0 ? -1 : bytes * partsFor(geometry, pool.threadCount);
+    },
+    conv2d(x, kernel, y, geometry, flags, scratch) {
+      const { batch, perImage } = shape(geometry);
+      const cut = (parts: number) => Array.from({ length: parts }, (_, t) => range(batch * perImage, parts, t, 4)).filter(([a, b]) => b > a);
+      if (!split('conv2dRows', geometry, flags, scratch, cut, [x, kernel, y, geometry])) raw.conv2d(x, kernel, y, geometry, flags, scratch);
+      return 0;
+    },
+    conv2dInputGrad(dy, kernel, dx, geometry, flags, scratch) {
+      const { batch } = shape(geometry);
+      const cut = (parts: number) => Array.from({ length: parts }, (_, t) => range(batch, parts, t, 1)).filter(([a, b]) => b > a);
+      if (!split('conv2dInputGradImages', geometry, flags, scratch, cut, [dy, kernel, dx, geometry])) {
+        raw.conv2dInputGrad(dy, kernel, dx, geometry, flags, scratch);
+      }
+      return 0;
+    },
+    conv2dKernelGrad(x, dy, dk, geometry, flags, scratch) {
+      const { k, o } = shape(geometry);
+      const cut = (parts: number) => matmulBlocks(o, k, parts); // blocks of its sums dYᵀ·P, [outC, patch]
+      if (!split('conv2dKernelGradBlock', geometry, flags, scratch, cut, [x, dy, dk, geometry])) {
+        raw.conv2dKernelGrad(x, dy, dk, geometry, flags, scratch);
+      }
+      return 0;
+    },
+  };
+}
+
 /** The kernels with every splittable one dispatched over the pool. */
 export function splitKernels(raw: Kernels, pool: Pool): Kernels {
   const out: Kernels = { ...raw };
@@ -205,5 +269,6 @@ export function splitKernels(raw: Kernels, pool: Pool): Kernels {
     if (raw[name]) out[name] = rows(pool, name, raw[name], split);
   }
   Object.assign(out, matmul(pool, raw));
+  if (raw.conv2dRows) Object.assign(out, conv(pool, raw));
   return out;
 }
