@@ -77,8 +77,12 @@ const body = `function runWorker(init) {
   }
 }`;
 
-/** Source of a worker_threads worker (eval: true, a CommonJS script: execArgv is cleared so no --input-type applies) that takes its WorkerInit from workerData. */
-export const NODE_WORKER_SOURCE = `${body}\nrunWorker(require('node:worker_threads').workerData);\n`;
+/**
+ * Source of a worker_threads worker (eval: true, a CommonJS script: execArgv is cleared so no
+ * --input-type applies) that takes its WorkerInit from workerData. (Browser bundles carry this
+ * string too, inert; the module's bare name keeps them free of `node:` specifiers.)
+ */
+export const NODE_WORKER_SOURCE = `${body}\nrunWorker(require('worker_threads').workerData);\n`;
 
 /** Source of a browser worker that takes its WorkerInit from its first message. */
 export const BROWSER_WORKER_SOURCE =
