@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { getThreads, np, random, setThreads, tensor } from '../src/index.js';
 import { core, pool } from '../src/wasm/instance.js';
 import { allocF32, copyIn, copyOut, memoryBytes, scoped } from '../src/wasm/arena.js';
-import { convInputGradInto, convInto, convKernelGradInto } from '../src/linalg/conv.js';
+import { convInputGradInto, convInto, convKernelGradInto } from '../src/kernels/conv.js';
 import { windowGeometry, writeWindow } from '../src/ops/window.js';
 import { trainCnnHashes, trainHashes } from './helpers/threads-training.js';
 

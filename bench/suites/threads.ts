@@ -139,7 +139,7 @@ async function crossovers(rows: BenchRow[]): Promise<void> {
         f32(x, n).fill(0.5);
         const jx = new Float32Array(n).fill(0.5), jy = new Float32Array(rowsN);
         return {
-          wasm: () => core.sumAxis(x, y, rowsN, 256, 1, 0),
+          wasm: () => core.sumAxis(x, y, rowsN, 256, 1, false),
           js: () => { for (let r = 0; r < rowsN; r++) { let s = 0; for (let j = 0; j < 256; j++) s += jx[r * 256 + j]; jy[r] = s; } },
         };
       },

@@ -259,16 +259,23 @@ function conv(pool: Pool, raw: Kernels): Kernels {
   };
 }
 
-/** The kernels with every splittable one dispatched over the pool. */
+/**
+ * The kernels with every splittable one dispatched over the pool. Each dispatcher keeps the wasm
+ * function as `.original`, as the loader's wrappers do (its parameter count is the kernel's).
+ */
 export function splitKernels(raw: Kernels, pool: Pool): Kernels {
-  const out: Kernels = { ...raw };
-  for (const [name, split] of Object.entries(ELEMENTWISE)) {
-    if (raw[name]) out[name] = elementwise(pool, name, raw[name], split);
+  const split: Kernels = {};
+  for (const [name, how] of Object.entries(ELEMENTWISE)) {
+    if (raw[name]) split[name] = elementwise(pool, name, raw[name], how);
   }
-  for (const [name, split] of Object.entries(ROWS)) {
-    if (raw[name]) out[name] = rows(pool, name, raw[name], split);
+  for (const [name, how] of Object.entries(ROWS)) {
+    if (raw[name]) split[name] = rows(pool, name, raw[name], how);
   }
-  Object.assign(out, matmul(pool, raw));
-  if (raw.conv2dRows) Object.assign(out, conv(pool, raw));
-  return out;
+  Object.assign(split, matmul(pool, raw));
+  if (raw.conv2dRows) Object.assign(split, conv(pool, raw));
+  for (const [name, fn] of Object.entries(split)) {
+    const wasm = raw[name] as Kernel & { original?: Kernel };
+    Object.defineProperty(fn, 'original', { value: wasm.original ?? wasm });
+  }
+  return { ...raw, ...split };
 }
