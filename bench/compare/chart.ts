@@ -3,7 +3,7 @@
 // the median and its ratio to ours; results that were wrong or failed get a grey note instead.
 import { writeFileSync } from 'node:fs';
 import { TASKS } from './contender.js';
-import { ms, OURS, times, type Results, type Row } from './report.js';
+import { ms, OURS, threadsClause, times, type Results, type Row } from './report.js';
 
 const WIDTH = 960;
 const LABEL_W = 330; // library names on the left
@@ -36,7 +36,7 @@ export function renderChart(res: Results): string {
 
   parts.push(
     `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">` +
-      `Median time per call, log scale (${esc(res.machine.cpu)}, ${res.machine.cores} cores, one thread, ${res.date.slice(0, 10)})</text>`,
+      `Median time per call, log scale (${esc(res.machine.cpu)}, ${res.machine.cores} cores, ${threadsClause(res)}, ${res.date.slice(0, 10)})</text>`,
   );
   for (const model of models) {
     const own = res.rows.filter((r) => r.model === model);

@@ -109,9 +109,9 @@ function frameName(frame: Frame, wasmNames: Map<number, string>): string {
   return `${frame.functionName || '(anonymous)'}${file ? ` (${file})` : ' (V8/Node built-in)'}`;
 }
 
-/** Profiles `calls` warm calls of our gradient + HVP on `problem`. */
+/** Profiles `calls` warm calls of our gradient + HVP on `problem`, on one thread (the profiler sees only this one). */
 export async function profileOurs(problem: Problem, calls = 10): Promise<Profile> {
-  const gradHvp = ours(problem).tasks.gradHvp!;
+  const gradHvp = ours(problem, 1).tasks.gradHvp!;
   for (let i = 0; i < 5; i++) gradHvp(); // warm: V8's optimizing tiers
 
   const session = new Session();

@@ -46,6 +46,13 @@ type Row = import('./report.js').Row;
 await initTfjs();
 await initJaxjs();
 
+// This library on every thread of the machine (and, as a second variant, on one); the competitors
+// have no threads in Node (see their set-up lines).
+const THREADS = os.availableParallelism();
+const { setThreads, threadsReady } = await import('../../src/index.js');
+setThreads(THREADS);
+await threadsReady();
+
 const wanted = process.argv.slice(2);
 const models = MODELS.filter((m) => wanted.length === 0 || wanted.includes(m.name));
 const withCnn = wanted.length === 0 || wanted.includes('cnn');
@@ -59,7 +66,10 @@ let interleavedTimings: import('./report.js').Results['interleaved'];
 for (const model of models) {
   const problem = makeProblem(model);
   const initial = problem.params.flatMap(({ w, b }) => [w.slice(), b.slice()]);
-  const contenders: Contender[] = [ours(problem), baseline(problem), ...tfjs(problem), ...jaxjs(problem)];
+  const contenders: Contender[] = [
+    ...[...new Set([THREADS, 1])].map((n) => ours(problem, n)),
+    baseline(problem), ...tfjs(problem), ...jaxjs(problem),
+  ];
   for (const c of contenders) hows.set(`${c.library} — ${c.variant}`, c.how);
 
   rows.push(...measure(problem.label, contenders, initial));
@@ -82,7 +92,10 @@ for (const model of models) {
 if (withCnn) {
   // The examples' CNN: gradients and HVPs only (the MLPs cover the optimizer step).
   const problem = makeCnnProblem();
-  const contenders: Contender[] = [oursCnn(problem), ...tfjsCnn(problem), ...jaxjsCnn(problem)];
+  const contenders: Contender[] = [
+    ...[...new Set([THREADS, 1])].map((n) => oursCnn(problem, n)),
+    ...tfjsCnn(problem), ...jaxjsCnn(problem),
+  ];
   for (const c of contenders) hows.set(`${c.library} — ${c.variant} (CNN)`, c.how);
   rows.push(...measure(problem.label, contenders, problem.params));
   for (const c of contenders) c.dispose?.();
@@ -112,11 +125,12 @@ const results = {
     loadAverage: [loadAtStart, os.loadavg()[0]].map((l) => Math.round(l * 10) / 10),
   },
   setup: {
-    ours: 'adahessian-wasm from src/ (the repository), one thread, fixed-width SIMD',
+    ours: `adahessian-wasm from src/ (the repository), ${THREADS} thread${THREADS === 1 ? '' : 's'} (setThreads) and one, fixed-width SIMD`,
     tfjs: tfjsSetup(),
     jaxjs: 'jax-js 0.1.25, device wasm, one thread (no Worker global in Node)',
     baseline: 'plain TypeScript loops (bench/baseline), one thread',
   },
+  threads: THREADS,
   variants: Object.fromEntries(hows),
   durationS: Math.round((performance.now() - started) / 1000),
   rows,

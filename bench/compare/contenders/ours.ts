@@ -1,11 +1,23 @@
 // This library, through its public API: valueAndGrad, hvp, and gradAndHessian + the adahessian
-// triple's update. Every result comes back as Tensors whose data are Float32Arrays already.
-import { gradAndHessian, hvp, nn, np, tensor, tree, valueAndGrad, type Tensor } from '../../../src/index.js';
+// triple's update, on a given number of threads. Every result comes back as Tensors whose data are
+// Float32Arrays already.
+import { gradAndHessian, hvp, nn, np, setThreads, tensor, tree, valueAndGrad, type Tensor } from '../../../src/index.js';
 import { adahessian } from '../../../src/optimizers/index.js';
 import { ADAHESSIAN, probeTree, type Problem } from '../problem.js';
 import type { Contender, Leaves } from '../contender.js';
 
 const data = (t: unknown): Leaves => (tree.leaves(t) as Tensor[]).map((leaf) => leaf.data);
+
+/**
+ * Our contender on `threads` threads: `tasks` each set the count first (variants with different
+ * counts take turns), under the variant name 'wasm, N threads'.
+ */
+export function onThreads(threads: number, contender: Contender): Contender {
+  const tasks = Object.fromEntries(
+    Object.entries(contender.tasks).map(([task, fn]) => [task, () => (setThreads(threads), fn!())]),
+  ) as Contender['tasks'];
+  return { ...contender, variant: `${contender.variant}, ${threads} thread${threads === 1 ? '' : 's'}`, tasks };
+}
 
 type Loss = (params: unknown, x: Tensor, y: Tensor) => Tensor;
 
@@ -28,7 +40,7 @@ export function gradientTasks(loss: Loss, params: unknown, x: Tensor, y: Tensor,
   };
 }
 
-export function ours(p: Problem): Contender {
+export function ours(p: Problem, threads: number): Contender {
   const x = tensor(p.x, [p.batch, p.sizes[0]]);
   const y = tensor(p.y, [p.batch, p.sizes[p.sizes.length - 1]]);
   const loss = crossEntropyOf(p.apply);
@@ -38,7 +50,7 @@ export function ours(p: Problem): Contender {
   let state = init(p.staxParams as never);
   let step = 0;
 
-  return {
+  return onThreads(threads, {
     library: 'adahessian-wasm',
     variant: 'wasm',
     how: 'valueAndGrad; hvp (forward-over-reverse); gradAndHessian (draws the probe) + adahessian update',
@@ -51,5 +63,5 @@ export function ours(p: Problem): Contender {
         return { params: data(getParams(state)) };
       },
     },
-  };
+  });
 }
