@@ -12,6 +12,8 @@ import { allocF32, copyIn, copyOut, memoryBytes, scoped } from '../src/wasm/aren
 import { convInputGradInto, convInto, convKernelGradInto } from '../src/kernels/conv.js';
 import { windowGeometry, writeWindow } from '../src/ops/window.js';
 import { trainCnnHashes, trainHashes } from './helpers/threads-training.js';
+import { ELEMENTWISE, ROWS } from '../src/threads/split.js';
+import { KERNEL_ARITIES } from '../src/wasm/exports.generated.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -33,6 +35,15 @@ test('Node runs the shared-memory core with a pool (threads are on by default)',
   assert.ok(pool, 'a pool exists in Node unless ADAHESSIAN_THREADS=1');
   assert.ok(core.memory.buffer instanceof SharedArrayBuffer);
   assert.ok(getThreads() >= 1);
+});
+
+test('the split table describes the kernels as they are: every entry an export with that many parameters', () => {
+  for (const [name, split] of Object.entries(ELEMENTWISE)) {
+    assert.equal(KERNEL_ARITIES[name], split.args.length, `${name}: ${split.args} describes ${split.args.length} parameters`);
+  }
+  for (const name of Object.keys(ROWS)) assert.ok(KERNEL_ARITIES[name] >= 5, `${name}: (x, y, outer, len, inner, ...)`);
+  const blocks = { matmulBlock: 13, conv2dRows: 8, conv2dInputGradImages: 8, conv2dKernelGradBlock: 10 };
+  for (const [name, arity] of Object.entries(blocks)) assert.equal(KERNEL_ARITIES[name], arity, name);
 });
 
 test('params after AdaHessian and Adam steps: the same bits with 1, 2, 3 and 4 threads, and with the plain core', async () => {
@@ -90,11 +101,11 @@ test('matmul of every transpose and a bias, split by panels and by rows, equals 
 });
 
 test('each convolution kernel, split (positions, images, blocks of dk by panels and by rows), equals one thread bit for bit', async () => {
-  for (const outC of [64, 12]) {
-    const xShape = [16, 18, 17, 8];
+  // dk by panels, by rows, and a first layer's small patch (3×3×1: dk = Pᵀ·dY directly)
+  for (const [xShape, outC] of [[[16, 18, 17, 8], 64], [[16, 18, 17, 8], 12], [[64, 20, 20, 1], 32]] as [number[], number][]) {
     const g = windowGeometry('conv2d', xShape, [3, 3], outC, { strides: [1, 2], padding: 'SAME' });
     const xSize = xShape.reduce((a, b) => a * b, 1);
-    const kSize = 3 * 3 * 8 * outC;
+    const kSize = 3 * 3 * xShape[3] * outC;
     const ySize = g.batch * g.outH * g.outW * outC;
     const values = (n: number, seed: number) => random.normal(random.key(seed), [n]).data;
     const kernels = [
@@ -118,7 +129,7 @@ test('each convolution kernel, split (positions, images, blocks of dk by panels 
       const run = () => scoped(() => kernel(copyIn(values(xSize, 1)), copyIn(values(kSize, 2)), copyIn(values(ySize, 3)), writeWindow(g)));
       const one = await withThreads(1, run);
       const three = await withThreads(3, run);
-      const what = `${['forward', 'input gradient', 'kernel gradient'][i]}, ${outC} channels`;
+      const what = `${['forward', 'input gradient', 'kernel gradient'][i]}, ${xShape[3]} → ${outC} channels`;
       assert.ok(three.workerCalls > 0, `${what}: split`);
       assert.deepEqual(new Uint32Array(three.result.buffer), new Uint32Array(one.result.buffer), what);
     }

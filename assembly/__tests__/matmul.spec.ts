@@ -7,7 +7,7 @@ import { matmul, matmulBlock, matmulPackBytes, matmulScalar } from '../matmul/in
 import { ACCUMULATE, TRANS_A, TRANS_B } from '../matmul/flags';
 import { multiplyPacked, packB, packedBBytes } from '../matmul/packed';
 
-import { floats, fromArray, get, randomFloats, set } from './helpers/floats';
+import { floats, fromArray, get, nextValue, randomFloats, set } from './helpers/floats';
 
 /** C as flags.ts defines it, one element at a time, in the documented order. */
 function naive(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, bias: usize): void {
@@ -196,13 +196,14 @@ function blockMismatches(m: i32, k: i32, n: i32, flags: i32, rowCuts: i32[], col
 }
 
 describe('matmulBlock, blocks of C assemble into matmul bit for bit', () => {
-  it('row blocks (any cut) and column blocks (cut at panels), all flags', () => {
+  it('row blocks and column blocks (at panels or not), all flags', () => {
     for (let flags = 0; flags < 8; flags++) {
       // rows cut off the 4-row tiles; columns at panel boundaries with a 4- and a 2-wide tail
       expect<i32>(blockMismatches(13, 37, 42, flags, [0, 5, 6, 13], [0, 42])).toBe(0, `rows, flags ${flags}`);
       expect<i32>(blockMismatches(13, 37, 42, flags, [0, 13], [0, 8, 32, 40, 42])).toBe(0, `columns, flags ${flags}`);
       expect<i32>(blockMismatches(9, 20, 36, flags, [0, 4, 9], [0, 16, 36])).toBe(0, `both, flags ${flags}`);
       expect<i32>(blockMismatches(6, 5, 10, flags, [0, 1, 2, 3, 6], [0, 8, 10])).toBe(0, `n = 10, flags ${flags}`);
+      expect<i32>(blockMismatches(7, 9, 42, flags, [0, 3, 7], [0, 5, 13, 42])).toBe(0, `columns off the panels, flags ${flags}`);
     }
   });
 

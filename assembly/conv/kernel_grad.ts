@@ -25,10 +25,9 @@ export function conv2dKernelGrad(x: usize, dy: usize, dk: usize, geometry: usize
 }
 
 /**
- * The block dk[q0 .. q1-1, c0 .. c1-1] of conv2dKernelGrad (dk read as [kH·kW·inC, outC]): the
- * block sums' rows c0 .. c1-1 and columns q0 .. q1-1 through matmulBlock (q0 and q1 multiples of
- * 8, or q1 = kH·kW·inC), the same blocks of output rows and the same order of sums, so threads
- * (each with its own scratch) take blocks of dk. The scalar path (CONV_SCALAR) always computes the
+ * The block dk[q0 .. q1-1, c0 .. c1-1] of conv2dKernelGrad (dk read as [kH·kW·inC, outC]) through
+ * matmulBlock, with the same blocks of output rows and the same order of sums, so threads (each
+ * with its own scratch) take blocks of dk. The scalar path (CONV_SCALAR) always computes the
  * whole of dk: use it with the whole block.
  */
 export function conv2dKernelGradBlock(
@@ -54,7 +53,7 @@ export function conv2dKernelGradBlock(
     if (flags & CONV_SCALAR) {
       matmulScalar(scratch, dyBlock, dk, k, rows, o, direct, 0, pack);
     } else if (k < SMALL_PATCH) {
-      matmul(scratch, dyBlock, dk, k, rows, o, direct, 0, pack);
+      matmulBlock(scratch, dyBlock, dk, k, rows, o, direct, 0, pack, q0, q1, c0, c1);
     } else {
       matmulBlock(dyBlock, scratch, sums, o, rows, k, TRANS_A, 0, pack, c0, c1, q0, q1);
       addTransposed(sums, dk, o, k, accumulate, c0, c1, q0, q1);

@@ -88,8 +88,8 @@ export function matmul(
 /**
  * The block C[i0..i1, j0..j1] of matmul(a, b, c, m, k, n, flags, bias, pack), nothing else of C
  * written: every element gets exactly the products and the order it gets from matmul, so blocks
- * computed by different threads (each with its own `pack`) assemble into the same bits. j0 must
- * be a multiple of 8 (a panel boundary), and so must j1 unless it is n.
+ * computed by different threads (each with its own `pack`) assemble into the same bits. Any
+ * ranges do; cuts at multiples of 8 columns (the panels) pack and run fastest.
  */
 export function matmulBlock(
   a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, flags: i32, bias: usize, pack: usize,

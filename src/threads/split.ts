@@ -48,8 +48,6 @@ const light = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.l
 const heavy = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.heavy });
 const optimizer = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.optimizer, combine: 'or' });
 
-const UNARY = ['square', 'sqrt', 'exp', 'log', 'tanh', 'relu', 'sigmoid', 'softplus', 'gelu'];
-
 export const ELEMENTWISE: Record<string, ElementwiseSplit> = {
   add: light('pppn'), sub: light('pppn'), mul: light('pppn'), div: light('pppn'),
   scale: light('p.pn'), divScalar: light('p.pn'), addScalar: light('p.pn'),
@@ -57,14 +55,21 @@ export const ELEMENTWISE: Record<string, ElementwiseSplit> = {
   scaleAddInto: light('pp.n'), mulAddInto: light('pppn'), mulMulAddInto: light('ppppn'),
   equalMask: light('pppn'),
   countNonFinite: { args: 'pn', minWork: MIN_WORK.light, combine: 'sum' },
-  ...Object.fromEntries(UNARY.flatMap((name) => [
-    [`${name}Forward`, heavy('ppn')],
-    [`${name}Derivatives`, heavy('pppqn')],
-  ])),
+  // unary ops: f(x) → y, and f', f'' (f'' may be absent)
+  squareForward: heavy('ppn'), squareDerivatives: heavy('pppqn'),
+  sqrtForward: heavy('ppn'), sqrtDerivatives: heavy('pppqn'),
+  expForward: heavy('ppn'), expDerivatives: heavy('pppqn'),
+  logForward: heavy('ppn'), logDerivatives: heavy('pppqn'),
+  tanhForward: heavy('ppn'), tanhDerivatives: heavy('pppqn'),
+  reluForward: heavy('ppn'), reluDerivatives: heavy('pppqn'),
+  sigmoidForward: heavy('ppn'), sigmoidDerivatives: heavy('pppqn'),
+  softplusForward: heavy('ppn'), softplusDerivatives: heavy('pppqn'),
+  geluForward: heavy('ppn'), geluDerivatives: heavy('pppqn'),
   adahessianStep: optimizer('ppppqn.......'),
   adamStep: optimizer('ppppn......'),
   sgdStep: optimizer('ppn.'),
   momentumStep: optimizer('pppn..'),
+  rmspropStep: optimizer('pppn...'),
 };
 
 /**
