@@ -41,7 +41,7 @@ interface ElementwiseSplit {
   args: ArgKinds;
   minWork: number;
   /** How the parts' return values combine (the optimizer steps' non-finite flag). */
-  combine?: 'or' | 'sum';
+  combine?: 'or';
 }
 
 const light = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.light });
@@ -50,11 +50,10 @@ const optimizer = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WO
 
 export const ELEMENTWISE: Record<string, ElementwiseSplit> = {
   add: light('pppn'), sub: light('pppn'), mul: light('pppn'), div: light('pppn'),
-  scale: light('p.pn'), divScalar: light('p.pn'), addScalar: light('p.pn'),
+  scale: light('p.pn'), divScalar: light('p.pn'),
   fill: light('p.n'), zero: light('pn'), addInto: light('ppn'), copyInto: light('ppn.'),
   scaleAddInto: light('pp.n'), mulAddInto: light('pppn'), mulMulAddInto: light('ppppn'),
   equalMask: light('pppn'),
-  countNonFinite: { args: 'pn', minWork: MIN_WORK.light, combine: 'sum' },
   // unary ops: f(x) → y, and f', f'' (f'' may be absent)
   squareForward: heavy('ppn'), squareDerivatives: heavy('pppqn'),
   sqrtForward: heavy('ppn'), sqrtDerivatives: heavy('pppqn'),
@@ -122,9 +121,7 @@ function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSp
 }
 
 function combine(results: number[], how: ElementwiseSplit['combine']): number {
-  if (how === 'or') return results.some((r) => r !== 0) ? 1 : 0;
-  if (how === 'sum') return results.reduce((s, r) => s + r, 0);
-  return 0;
+  return how === 'or' && results.some((r) => r !== 0) ? 1 : 0;
 }
 
 function rows(pool: Pool, name: string, raw: Kernel, split: RowsSplit): Kernel {
