@@ -332,3 +332,31 @@ test('Ctrl-C stops a run at a step boundary: exit 130, where it stopped, whole c
   for (const f of files.filter((name) => name.endsWith('.ckpt'))) decodeCheckpoint(new Uint8Array(readFileSync(join(runDir, f))), f);
   rmSync(runDir, { recursive: true });
 });
+
+test('a checkpoint resumed on changed data (same size) is refused, naming the file and both fingerprints', async () => {
+  const data = join(dir, 'idx-data');
+  mkdirSync(data, { recursive: true });
+  const idx = (dims: number[], fill: (k: number) => number) => {
+    const size = dims.reduce((a, b) => a * b, 1);
+    const b = Buffer.alloc(4 + 4 * dims.length + size);
+    b.writeUInt32BE((0x08 << 8) | dims.length, 0);
+    dims.forEach((d, k) => b.writeUInt32BE(d, 4 + 4 * k));
+    for (let k = 0; k < size; k++) b[4 + 4 * dims.length + k] = fill(k);
+    return b;
+  };
+  const images = (n: number, seed: number) => idx([n, 28, 28], (k) => (k * seed + (k >> 7)) % 256);
+  writeFileSync(join(data, 'train-images-idx3-ubyte'), images(64, 31));
+  writeFileSync(join(data, 'train-labels-idx1-ubyte'), idx([64], (k) => k % 10));
+  writeFileSync(join(data, 't10k-images-idx3-ubyte'), images(16, 17));
+  writeFileSync(join(data, 't10k-labels-idx1-ubyte'), idx([16], (k) => (k * 3) % 10));
+  const out = join(dir, 'idxrun.json');
+  const r = await cliInProcess('train', '--data', `idx:${data}`, '--hidden', '8', '--epochs', '2', '--batch-size', '32', '--checkpoint-every', '1', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  const changed = images(64, 31);
+  changed[16 + 1000] ^= 0xff; // one pixel of the training set
+  writeFileSync(join(data, 'train-images-idx3-ubyte'), changed);
+  const resumed = await cliInProcess('train', '--resume', join(dir, 'idxrun.step2.ckpt'));
+  assert.equal(resumed.code, 1, resumed.stderr);
+  assert.match(resumed.stderr, /idxrun\.step2\.ckpt: cannot resume: the checkpoint was trained on data with SHA-256 [0-9a-f]{64}, but idx:.* has [0-9a-f]{64}/);
+  assert.doesNotMatch(resumed.stderr, /epoch \d/, 'nothing was trained');
+});
