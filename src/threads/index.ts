@@ -1,6 +1,6 @@
 // The public thread settings: setThreads(n) / getThreads(). The count starts at
 // ADAHESSIAN_THREADS (Node) or one thread per core; where threads are unavailable (a page that is
-// not cross-origin isolated, a page's main thread, ADAHESSIAN_THREADS=1) it stays 1. Any count
+// not cross-origin isolated, ADAHESSIAN_THREADS=1) it stays 1. Any count
 // gives the same bits: the pool only changes how fast.
 import { pool } from '../wasm/instance.js';
 import { MAX_THREADS } from './control.js';

@@ -1,7 +1,7 @@
 // What the host environment offers for threads: Node's worker_threads (always, unless
 // ADAHESSIAN_THREADS=1), or browser Web Workers from a cross-origin isolated page (the only pages
-// given SharedArrayBuffer). A page's main thread never blocks in Atomics.wait (browsers forbid it),
-// so there the core runs on one thread; a Worker of that page may use threads.
+// given SharedArrayBuffer). A page's main thread may not block in Atomics.wait (browsers forbid
+// it): there the calling thread spins on the pending count while the workers finish their parts.
 import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE, type WorkerInit } from './worker-source.js';
 import { MAX_THREADS } from './control.js';
 
@@ -12,8 +12,10 @@ export interface WorkerHandle {
 }
 
 export interface Platform {
-  /** Whether this thread can run a pool (shared memory, workers, and Atomics.wait allowed). */
+  /** Whether this thread can run a pool (shared memory and workers). */
   threaded: boolean;
+  /** Whether this thread may sleep in Atomics.wait (a page's main thread may not: it spins). */
+  canBlock: boolean;
   /** The thread count to start with: ADAHESSIAN_THREADS, else one per core (at most MAX_THREADS). */
   defaultThreads: number;
   /** Why threads are off here (empty when they are on). */
@@ -42,11 +44,12 @@ async function nodePlatform(): Promise<Platform> {
     ? parseThreadCount(env, 'ADAHESSIAN_THREADS')
     : Math.min(Math.max(cores, 1), MAX_THREADS);
   if (defaultThreads === 1 && env !== undefined && env !== '') {
-    return { threaded: false, defaultThreads: 1, reason: 'ADAHESSIAN_THREADS=1 selects the single-thread core', spawn: unavailable };
+    return { threaded: false, canBlock: true, defaultThreads: 1, reason: 'ADAHESSIAN_THREADS=1 selects the single-thread core', spawn: unavailable };
   }
   const { Worker }: typeof import('node:worker_threads') = await import(WORKER_THREADS);
   return {
     threaded: true,
+    canBlock: true,
     defaultThreads,
     reason: '',
     spawn(init) {
@@ -69,14 +72,13 @@ function browserPlatform(): Platform {
   let reason = '';
   if (typeof SharedArrayBuffer === 'undefined' || g.crossOriginIsolated !== true) {
     reason = 'the page is not cross-origin isolated (it needs COOP: same-origin and COEP: require-corp)';
-  } else if (g.document !== undefined) {
-    reason = "a page's main thread may not block in Atomics.wait: run the computation in a Worker";
   } else if (typeof Worker === 'undefined') {
     reason = 'this worker cannot start workers';
   }
-  if (reason) return { threaded: false, defaultThreads: 1, reason, spawn: unavailable };
+  if (reason) return { threaded: false, canBlock: true, defaultThreads: 1, reason, spawn: unavailable };
   return {
     threaded: true,
+    canBlock: g.document === undefined, // a Worker may wait; a page's main thread spins
     defaultThreads,
     reason,
     spawn(init) {

@@ -163,6 +163,11 @@ export class Pool {
 
   private waitForWorkers(): void {
     const { ints } = this.views;
+    if (!this.platform.canBlock) {
+      // a page's main thread: the workers took their parts at the same time, so this is short
+      while (Atomics.load(ints, PENDING) !== 0);
+      return;
+    }
     let pending = Atomics.load(ints, PENDING);
     for (let i = 0; pending !== 0 && i < SPIN; i++) pending = Atomics.load(ints, PENDING);
     while (pending !== 0) {
