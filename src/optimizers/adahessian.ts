@@ -54,7 +54,7 @@ export const adahessianSpec: OptimizerSpec = {
       );
     }
     // Ask spatialAverage for every leaf's axes up front, so a bad answer throws before any work.
-    const axes = state.params.map((p) => averagedAxes(hyper.spatialAverage, p.shape));
+    const axes = state.shapes.map((shape) => averagedAxes(hyper.spatialAverage, shape));
     return {
       writes: hasHessians ? ['m', 'v'] : ['m'],
       step(leaf) {

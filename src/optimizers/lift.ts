@@ -2,16 +2,19 @@
 // jax.example_libraries.optimizers' @optimizer decorator does), plus the arena work around it:
 //
 //   1. check everything: the step i, the state, each input tree's structure and leaf shapes;
-//   2. copy the leaves into the wasm arena in one pass;
+//   2. copy the state's arrays into the new state's own wasm blocks (storage.ts; a copy inside
+//      wasm memory when the old state is resident too) and the inputs into the arena;
 //   3. run the leaf kernels in place (they also report NaN/Inf in their inputs and outputs);
-//   4. copy the new parameters and changed state arrays out into new Float32Arrays.
+//   4. hand the blocks to the new state: nothing is copied out.
 //
-// Nothing outside the arena is written before step 4, so any throw leaves every state usable.
+// The old state's arrays are only read, so any throw leaves every state usable (the new blocks
+// go back).
 import { f32, allocF32, copyOut, scoped } from '../wasm/arena.js';
 import { Tensor, describe, formatShape, isTensor, type Shape } from '../tensor.js';
 import { flatten, formatTreeDef, sameStructure, unflatten, type Tree } from '../tree.js';
 import { leafPaths } from './paths.js';
 import { OptimizerState, slotsOf, type OptimizerKind } from './state.js';
+import { StateArrays } from './storage.js';
 
 /** One leaf's arrays in the arena (byte addresses), for a rule to update in place. */
 export interface ArenaLeaf {
@@ -68,12 +71,12 @@ export function initState(kind: OptimizerKind, params: Tree): OptimizerState {
   const slots = Object.fromEntries(
     slotNames(kind).map((name) => [name, tensors.map((t) => new Float32Array(t.size))]),
   );
-  return new OptimizerState(kind, 0, treedef, tensors, slots);
+  return OptimizerState.fromArrays(kind, 0, treedef, tensors, slots);
 }
 
 /** The parameter tree of a state, as copies: writing into them cannot change the state. */
 export function paramsOf(state: OptimizerState): Tree<Tensor> {
-  return unflatten(state.treedef, state.params.map((p) => new Tensor(p.data.slice(), p.shape)));
+  return unflatten(state.treedef, state.params);
 }
 
 export function checkState(kind: OptimizerKind, state: unknown): OptimizerState {
@@ -82,6 +85,9 @@ export function checkState(kind: OptimizerKind, state: unknown): OptimizerState 
   }
   if (state.kind !== kind) {
     throw new TypeError(`${kind}: this state was made by ${state.kind}, not ${kind}`);
+  }
+  if (state.arrays.isReleased) {
+    throw new TypeError(`${kind}: this state was disposed (state.dispose()); use a state from a later update`);
   }
   return state;
 }
@@ -106,7 +112,7 @@ function inputLeaves(kind: OptimizerKind, name: string, input: Tree, state: Opti
     if (!isTensor(leaf)) {
       throw new TypeError(`${kind} update: ${name} leaf ${k} (${paths[k]}) must be a Tensor, got ${describe(leaf)}`);
     }
-    const want = state.params[k].shape;
+    const want = state.shapes[k];
     if (leaf.shape.length !== want.length || leaf.shape.some((d, a) => d !== want[a])) {
       throw new RangeError(
         `${kind} update: ${name} leaf ${k} (${paths[k]}) has shape ${formatShape(leaf.shape)} ` +
@@ -171,39 +177,47 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
   const inputLeavesList = inputs.map((t, n) => (t === null ? null : inputLeaves(kind, rule.inputs[n], t, state)));
   const written = rule.writes;
   const slots = slotNames(kind);
-  const count = state.params.length;
+  const sizes = state.arrays.sizes;
+  const count = sizes.length;
+  // The new state's own blocks; null inside an arena scope, where the work happens in the arena
+  // and the result is copied out to JS memory.
+  const owned = StateArrays.allocate(sizes, 1 + slots.length);
 
-  return scoped(() => {
-    // Reserve everything first: growing memory detaches views, so copy only afterwards.
-    const leaves: ArenaLeaf[] = state.params.map((p, k) => ({
-      index: k,
-      shape: p.shape,
-      size: p.size,
-      x: allocF32(p.size),
-      slots: Object.fromEntries(slots.map((s) => [s, allocF32(p.size)])),
-      inputs: inputLeavesList.map((l) => (l === null ? 0 : allocF32(p.size))),
-    }));
-    for (let k = 0; k < count; k++) {
-      const leaf = leaves[k];
-      const n = leaf.size;
-      f32(leaf.x, n).set(state.params[k].data);
-      for (const s of slots) f32(leaf.slots[s], n).set(state.slots[s][k]);
-      inputLeavesList.forEach((l, m) => {
-        if (l !== null) f32(leaf.inputs[m], n).set(l[k].data);
-      });
-    }
+  try {
+    return scoped(() => {
+      // Reserve everything first: growing memory detaches views, so copy only afterwards.
+      const place = (group: number, k: number) => (owned ? owned.address(group, k) : allocF32(sizes[k]));
+      const leaves: ArenaLeaf[] = state.shapes.map((shape, k) => ({
+        index: k,
+        shape,
+        size: sizes[k],
+        x: place(0, k),
+        slots: Object.fromEntries(slots.map((s, n) => [s, place(n + 1, k)])),
+        inputs: inputLeavesList.map((l) => (l === null ? 0 : allocF32(sizes[k]))),
+      }));
+      for (let k = 0; k < count; k++) {
+        const leaf = leaves[k];
+        state.arrays.copyTo(0, k, leaf.x);
+        slots.forEach((s, n) => state.arrays.copyTo(n + 1, k, leaf.slots[s]));
+        inputLeavesList.forEach((l, m) => {
+          if (l !== null) f32(leaf.inputs[m], leaf.size).set(l[k].data);
+        });
+      }
 
-    for (let k = 0; k < count; k++) {
-      if (rule.step(leaves[k])) throwNonFinite(kind, rule.inputs, inputLeavesList, leaves[k], written, leafPaths(state.treedef));
-    }
+      for (let k = 0; k < count; k++) {
+        if (rule.step(leaves[k])) throwNonFinite(kind, rule.inputs, inputLeavesList, leaves[k], written, leafPaths(state.treedef));
+      }
 
-    const params = leaves.map((leaf) => new Tensor(copyOut(leaf.x, leaf.size), leaf.shape));
-    const newSlots = Object.fromEntries(
-      slots.map((s) => [
-        s,
-        written.includes(s) ? leaves.map((leaf) => copyOut(leaf.slots[s], leaf.size)) : state.slots[s],
-      ]),
-    );
-    return new OptimizerState(kind, i + 1, state.treedef, params, newSlots);
-  });
+      if (owned) {
+        const next = new OptimizerState(kind, i + 1, state.treedef, state.shapes, owned);
+        owned.adopt(next);
+        return next;
+      }
+      const groups = [leaves.map((leaf) => copyOut(leaf.x, leaf.size)), ...slots.map((s) => leaves.map((leaf) => copyOut(leaf.slots[s], leaf.size)))];
+      return new OptimizerState(kind, i + 1, state.treedef, state.shapes, StateArrays.fromJs(sizes, groups));
+    });
+  } catch (error) {
+    owned?.release();
+    throw error;
+  }
 }

@@ -28,7 +28,8 @@ interface Header {
 }
 
 function arraysInOrder(state: OptimizerState): Float32Array[] {
-  return [state.params.map((p) => p.data), ...slotsOf(state.kind)!.map((s) => state.slots[s])].flat();
+  const slots = state.slots;
+  return [state.params.map((p) => p.data), ...slotsOf(state.kind)!.map((s) => slots[s])].flat();
 }
 
 /** The state as bytes (see the layout above). */
@@ -40,7 +41,7 @@ export function serialize(state: OptimizerState): Uint8Array {
     kind: state.kind,
     step: state.step,
     treedef: state.treedef,
-    shapes: state.params.map((p) => [...p.shape]),
+    shapes: state.shapes.map((shape) => [...shape]),
     slots: [...slotsOf(state.kind)!],
   };
   const arrays = arraysInOrder(state);
@@ -161,5 +162,5 @@ export function deserialize(bytes: Uint8Array, name = 'deserialize'): OptimizerS
   const params = shapes.map((shape, k) => new Tensor(next('params', k), shape));
   // Second moments are averages of squares: a negative one would take a square root of it.
   const slots = Object.fromEntries(slotNames.map((s) => [s, sizes.map((_, k) => next(s, k, s === 'v'))]));
-  return new OptimizerState(kind, step, treedef, params, slots);
+  return OptimizerState.fromArrays(kind, step, treedef, params, slots);
 }

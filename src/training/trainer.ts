@@ -172,7 +172,7 @@ export class Trainer {
 function checkParamShapes(state: OptimizerState, model: unknown): void {
   const [leaves, def] = flatten(model);
   const want = (leaves as Tensor[]).map((t) => formatShape(t.shape)).join(' ');
-  const got = state.params.map((p) => formatShape(p.shape)).join(' ');
+  const got = state.shapes.map(formatShape).join(' ');
   if (!sameStructure(def, state.treedef) || got !== want) {
     throw new RangeError(
       `cannot resume: the checkpoint's parameters (${formatTreeDef(state.treedef)}: ${got}) do not fit ` +

@@ -11,8 +11,11 @@ const MAX_BYTES = 4 * 1024 * 1024 * 1024; // wasm32 limit: 65536 pages
 /** f32x4 loads want 16-byte alignment; a 64-byte line keeps SIMD tiles off cache-line splits. */
 const ALIGN = 64;
 
-const base = ((core.heapBase() >>> 0) + ALIGN - 1) & ~(ALIGN - 1);
+// The arena's floor: long-lived blocks (src/wasm/resident.ts) are claimed below it.
+let base = ((core.heapBase() >>> 0) + ALIGN - 1) & ~(ALIGN - 1);
 let top = base;
+/** How many scoped() calls are running: a long-lived claim is only safe when none is. */
+let openScopes = 0;
 
 function align(n: number): number {
   return Math.ceil(n / ALIGN) * ALIGN;
@@ -68,11 +71,24 @@ export function release(m: Mark): void {
 /** Runs `body` and frees whatever it allocated, even when it throws. */
 export function scoped<T>(body: () => T): T {
   const m = mark();
+  openScopes++;
   try {
     return body();
   } finally {
+    openScopes--;
     release(m);
   }
+}
+
+/**
+ * Reserves `bytes` bytes for good, below the arena's floor, or returns -1 while a scope is open
+ * (its release would free them). For src/wasm/resident.ts, which recycles what it claims.
+ */
+export function claimLongLived(bytes: number): number {
+  if (openScopes > 0) return -1;
+  const start = alloc(bytes);
+  base = top;
+  return start;
 }
 
 /** A fresh float32 view of `count` values at `ptr` (do not hold it across an allocation). */
