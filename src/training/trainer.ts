@@ -64,8 +64,11 @@ export class Trainer {
   readonly dataKey: Key;
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
+  /** Where the run is. A step disposes the optimizer state it replaces, unless the caller gave it. */
   state: TrainingState;
   private order: { epoch: number; order: Int32Array } | null = null;
+  /** The optimizer state this trainer's last step made: the next step disposes it (its wasm memory). */
+  private made: OptimizerState | null = null;
 
   /** A fresh run (initial parameters evaluated), or one continuing from `resume`. */
   constructor(config: TrainConfig, data: Dataset, resume?: TrainingState) {
@@ -140,6 +143,10 @@ export class Trainer {
     const started = performance.now();
     const batch = batchAt(this.data.trainImages, this.data.trainLabels, this.order.order, s.batch, this.config.batchSize);
     const result = this.stepper.step(s.step, s.optState, batch, s.probeKey);
+    // A state the caller gave (init's or a resumed one) stays theirs; the ones made here are
+    // replaced, so their wasm memory goes back now rather than at finalization.
+    if (s.optState === this.made) s.optState.dispose();
+    this.made = result.state;
     const seconds = (performance.now() - started) / 1000;
     s.batchLosses.push(result.loss); // appended in place: copying would cost O(steps²)
     this.state = {
