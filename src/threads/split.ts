@@ -23,11 +23,11 @@ export type Kernels = Record<string, Kernel>;
 /** Minimum work per thread, by family (elements, or multiply-adds for matmul). */
 export const MIN_WORK = {
   /** one or two arithmetic operations per element: bound by memory bandwidth */
-  light: 1 << 16,
+  light: 1 << 18,
   /** a transcendental function or several operations per element */
   heavy: 1 << 13,
   /** the fused optimizer steps */
-  optimizer: 1 << 14,
+  optimizer: 1 << 15,
   /** axis reductions and broadcasts (elements read) */
   rows: 1 << 16,
   /** matmul, in multiply-adds */
