@@ -12,16 +12,18 @@ const MODELS = [
   { sizes: [784, 128, 10], batch: 32 },
 ];
 
-function model(sizes: number[], batch: number) {
+/** An MLP of `sizes` (ReLU between layers) with random params and a batch, and its log-softmax cross-entropy. */
+export function model(sizes: number[], batch: number) {
   const layers = sizes.slice(1).flatMap((n, i) => (i < sizes.length - 2 ? [stax.Dense(n), stax.Relu] : [stax.Dense(n)]));
   const [init, apply] = stax.serial(...layers);
   const [k1, k2, k3] = random.split(random.key(0), 3);
   const [, params] = init(k1, [-1, sizes[0]]);
   const x = random.uniform(k2, [batch, sizes[0]]);
   const labels = random.bits(k3, [batch]);
-  const onehot = new Float32Array(batch * sizes.at(-1)!);
-  labels.forEach((l, i) => (onehot[i * sizes.at(-1)! + (l % sizes.at(-1)!)] = 1));
-  const y = tensor(onehot, [batch, sizes.at(-1)!]);
+  const classes = sizes.at(-1)!;
+  const onehot = new Float32Array(batch * classes);
+  labels.forEach((l, i) => (onehot[i * classes + (l % classes)] = 1));
+  const y = tensor(onehot, [batch, classes]);
   const loss = (p: any, xb: Tensor, yb: Tensor) => np.negative(np.mean(np.sum(np.multiply(nn.logSoftmax(apply(p, xb)), yb), 1)));
   return { params, x, y, loss };
 }

@@ -6,7 +6,8 @@
 import os from 'node:os';
 import { BASELINE, timeIt, type BenchRow, type TimeOptions } from '../harness.js';
 import { adahessianUpdateJs } from '../baseline/optimizers.js';
-import { gradAndHessian, valueAndGrad, random, stax, np, nn, tensor, setThreads, getThreads, Tensor } from '../../src/index.js';
+import { model } from './autodiff.js';
+import { gradAndHessian, valueAndGrad, random, setThreads, getThreads } from '../../src/index.js';
 import { adahessian } from '../../src/optimizers/index.js';
 import { core, pool } from '../../src/wasm/instance.js';
 import { allocF32, f32, mark, release } from '../../src/wasm/arena.js';
@@ -31,21 +32,6 @@ async function both(fn: () => void, opts: TimeOptions): Promise<{ one: ReturnTyp
   }
 }
 
-function mlp(sizes: number[], batch: number) {
-  const layers = sizes.slice(1).flatMap((n, i) => (i < sizes.length - 2 ? [stax.Dense(n), stax.Relu] : [stax.Dense(n)]));
-  const [init, apply] = stax.serial(...layers);
-  const [k1, k2, k3] = random.split(random.key(0), 3);
-  const [, params] = init(k1, [-1, sizes[0]]);
-  const x = random.uniform(k2, [batch, sizes[0]]);
-  const labels = random.bits(k3, [batch]);
-  const classes = sizes.at(-1)!;
-  const onehot = new Float32Array(batch * classes);
-  labels.forEach((l, i) => (onehot[i * classes + (l % classes)] = 1));
-  const y = tensor(onehot, [batch, classes]);
-  const loss = (p: any, xb: Tensor, yb: Tensor) => np.negative(np.mean(np.sum(np.multiply(nn.logSoftmax(apply(p, xb)), yb), 1)));
-  return { params, x, y, loss };
-}
-
 async function steps(rows: BenchRow[]): Promise<void> {
   const push = (name: string, shape: string, t: { one: ReturnType<typeof timeIt>; many: ReturnType<typeof timeIt> }, target: string) => {
     const speedup = `${(t.one.medianMs / t.many.medianMs).toFixed(2)}× with ${ALL} threads (${target})`;
@@ -56,7 +42,7 @@ async function steps(rows: BenchRow[]): Promise<void> {
     { sizes: [784, 1024, 1024, 10], batch: 128, targets: ['target ≥ 1.8×', 'target ≥ 1.7×'] },
     { sizes: [784, 128, 10], batch: 32, targets: ['target: no slower', 'target: no slower'] },
   ]) {
-    const { params, x, y, loss } = mlp(sizes, batch);
+    const { params, x, y, loss } = model(sizes, batch);
     const shape = `${sizes.join('-')} batch ${batch}`;
     const opts = sizes[1] > 512 ? { minSamples: 10, maxTime: 3 } : { minSamples: 20, maxTime: 1 };
     const key = random.key(1);
