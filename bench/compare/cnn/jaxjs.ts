@@ -4,7 +4,7 @@
 // arrays): parameters, gradients and HVPs stay in our layouts. Max pooling is lax.reduceWindow
 // with a max. The HVP is jvp(grad(loss)), as for the MLP.
 import { grad, jvp, lax, nn, numpy as np, valueAndGrad } from '@jax-js/jax';
-import { jitIf } from '../contenders/jaxjs.js';
+import { arrayOf, derivativeTasks, jitIf } from '../contenders/jaxjs.js';
 import type { Contender, Leaves } from '../contender.js';
 import { BATCH, CLASSES, LEAF_SHAPES, SIDE, type CnnProblem } from './problem.js';
 
@@ -12,8 +12,6 @@ type Params = np.Array[];
 
 const refs = (t: Params): Params => t.map((a) => a.ref);
 const read = (t: Params): Leaves => t.map((a) => a.dataSync() as Float32Array);
-const arrayOf = (data: Float32Array, shape: readonly number[]): np.Array =>
-  np.array(data as Float32Array<ArrayBuffer>).reshape([...shape]);
 
 /** conv (VALID) + bias → ReLU → 2×2/2 max pool, NCHW; kernel HWIO, bias [out]. Consumes its arguments. */
 function block(h: np.Array, kernel: np.Array, bias: np.Array): np.Array {
@@ -42,16 +40,7 @@ function contender(p: CnnProblem, jitted: boolean): Contender {
     library: 'jax-js 0.1.25 (wasm)',
     variant: jitted ? 'jit' : 'eager',
     how: `lax.conv (NCHW, OIHW), lax.reduceWindow max; ${jitted ? 'jit(valueAndGrad), jit(jvp(grad))' : 'valueAndGrad, jvp(grad(loss))'}`,
-    tasks: {
-      valueAndGrad: () => {
-        const [value, g] = fns.valueAndGrad(refs(params), x.ref, y.ref) as [np.Array, Params];
-        return { loss: (value.dataSync() as Float32Array)[0], grad: read(g) };
-      },
-      gradHvp: () => {
-        const [g, hv] = fns.gradHvp(refs(params), refs(probe), x.ref, y.ref);
-        return { grad: read(g), hvp: read(hv) };
-      },
-    },
+    tasks: derivativeTasks(fns, params, probe, x, y, refs, read),
     dispose: () => {
       for (const a of [...params, ...probe, x, y]) a.dispose();
       for (const f of owned) f.dispose();

@@ -65,7 +65,34 @@ export async function initJaxjs(): Promise<void> {
 }
 
 /** A jax-js float32 array of `data` (its typings want a Float32Array over a plain ArrayBuffer). */
-const arrayOf = (data: Float32Array, shape: number[]): np.Array => np.array(data as Float32Array<ArrayBuffer>).reshape(shape);
+export const arrayOf = (data: Float32Array, shape: readonly number[]): np.Array =>
+  np.array(data as Float32Array<ArrayBuffer>).reshape([...shape]);
+
+/** The loss and derivative functions a contender times, eager or jitted. */
+interface DerivativeFns<P> {
+  valueAndGrad: (params: P, x: np.Array, y: np.Array) => unknown;
+  gradHvp: (params: P, v: P, x: np.Array, y: np.Array) => [P, P];
+}
+
+/**
+ * The valueAndGrad and gradHvp tasks of a model whose parameters form a tree P: `refs` takes a
+ * new reference to every array of a tree (jax-js consumes its arguments), `read` copies a tree's
+ * arrays out in leaf order.
+ */
+export function derivativeTasks<P>(
+  fns: DerivativeFns<P>, params: P, probe: P, x: np.Array, y: np.Array, refs: (t: P) => P, read: (t: P) => Leaves,
+) {
+  return {
+    valueAndGrad: () => {
+      const [value, g] = fns.valueAndGrad(refs(params), x.ref, y.ref) as [np.Array, P];
+      return { loss: (value.dataSync() as Float32Array)[0], grad: read(g) };
+    },
+    gradHvp: () => {
+      const [g, hv] = fns.gradHvp(refs(params), refs(probe), x.ref, y.ref);
+      return { grad: read(g), hvp: read(hv) };
+    },
+  };
+}
 
 function contender(p: Problem, jitted: boolean): Contender {
   const shapeOf = (l: number): [number[], number[]] => [[p.sizes[l], p.sizes[l + 1]], [p.sizes[l + 1]]];
@@ -89,14 +116,7 @@ function contender(p: Problem, jitted: boolean): Contender {
     variant: jitted ? 'jit' : 'eager',
     how: jitted ? 'jit(valueAndGrad), jit(jvp(grad)), jit(the whole step)' : 'valueAndGrad, jvp(grad(loss)), the step op by op',
     tasks: {
-      valueAndGrad: () => {
-        const [value, g] = fns.valueAndGrad(refs(params), x.ref, y.ref) as [np.Array, Params];
-        return { loss: (value.dataSync() as Float32Array)[0], grad: read(g) };
-      },
-      gradHvp: () => {
-        const [g, hv] = fns.gradHvp(refs(params), refs(probe), x.ref, y.ref);
-        return { grad: read(g), hvp: read(hv) };
-      },
+      ...derivativeTasks(fns, params, probe, x, y, refs, read),
       adahessianStep: () => {
         const t = ++step;
         const [b1, b2] = [ADAHESSIAN.b1, ADAHESSIAN.b2];
