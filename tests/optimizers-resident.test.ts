@@ -98,3 +98,20 @@ test('a disposed state refuses update, getParams and serialize with a clear erro
   assert.deepEqual(redo(s0), redo(deserialize(serialize(s0))));
 });
 
+
+test('an update that overflows, from a resident state, throws and leaves that state as it was', () => {
+  const [init, update] = adahessian({ stepSize: 0.05 });
+  const s1 = update(0, gradsAt(0), hessiansAt(0), init(params()));
+  const before = serialize(s1);
+  const residentBefore = residentStates();
+  const huge = hessiansAt(1);
+  huge[0].data[7] = 1e20; // finite, but (1 - b2) D² overflows float32: v = +Inf
+  assert.throws(() => update(1, gradsAt(1), huge, s1), /second moment v leaf 0 .* would hold Infinity/);
+  assert.equal(residentStates(), residentBefore, 'the new blocks went back');
+  assert.deepEqual(serialize(s1), before);
+  // and s1 still steps as if nothing had happened
+  const next = update(1, gradsAt(1), hessiansAt(1), s1);
+  const viaBytes = update(1, gradsAt(1), hessiansAt(1), deserialize(before));
+  assert.deepEqual(serialize(next), serialize(viaBytes));
+  [s1, next, viaBytes].forEach((s) => s.dispose());
+});

@@ -1,4 +1,5 @@
-// The fused AdaHessian step for one leaf of n floats, in place, one pass over memory:
+// The fused AdaHessian step for one leaf of n floats, one pass over memory; it reads the old
+// x, m, v and writes the new ones to their own addresses (the same addresses: in place):
 //
 //   m = b1 m + (1 - b1) g
 //   v = b2 v + (1 - b2) D²                       (kept as it is when there is no D this step)
@@ -46,8 +47,9 @@ function powerMode(k: f64): i32 {
 
 /**
  * One AdaHessian step over the n floats at x (parameters), m and v (moments), g (gradient) and
- * d (D, see above), updating x, m and v in place. `d = 0` means no Hessian this step (a delayed
- * Hessian): v is left as it is and the step still uses it. `step` is t = i + 1 (1 on the first
+ * d (D, see above), writing the new x, m and v to xOut, mOut and vOut (which may equal x, m, v:
+ * each element is read before it is written). `d = 0` means no Hessian this step (a delayed
+ * Hessian): vOut gets v as it is and the step still uses it. `step` is t = i + 1 (1 on the first
  * update). Returns 1 when g or d held NaN or ±Inf, or the new x or v is not finite (a NaN
  * parameter, or float32 overflow: v = +Inf would freeze the parameter for good); the host then
  * discards the outputs. Else 0.
@@ -58,6 +60,9 @@ export function adahessianStep(
   v: usize,
   g: usize,
   d: usize,
+  xOut: usize,
+  mOut: usize,
+  vOut: usize,
   n: i32,
   step: f64,
   stepSize: f64,
@@ -98,9 +103,9 @@ export function adahessianStep(
     const delta = f32x4.add(f32x4.div(mhat, denom), f32x4.mul(vWD, xi));
     const xNew = f32x4.sub(xi, f32x4.mul(vLR, delta));
     flags = flagNonFinite(flagNonFinite(flags, xNew), vi);
-    v128.store(at(x, i), xNew);
-    v128.store(at(m, i), mi);
-    v128.store(at(v, i), vi);
+    v128.store(at(xOut, i), xNew);
+    v128.store(at(mOut, i), mi);
+    v128.store(at(vOut, i), vi);
   }
 
   let flag: f32 = 0;
@@ -120,9 +125,9 @@ export function adahessianStep(
     const delta = mhat / denom + WD * xi;
     const xNew = xi - LR * delta;
     flag = flagNonFiniteScalar(flagNonFiniteScalar(flag, xNew), vi);
-    store<f32>(at(x, i), xNew);
-    store<f32>(at(m, i), mi);
-    store<f32>(at(v, i), vi);
+    store<f32>(at(xOut, i), xNew);
+    store<f32>(at(mOut, i), mi);
+    store<f32>(at(vOut, i), vi);
   }
   return sawNonFinite(flags, flag);
 }

@@ -1,4 +1,5 @@
-// The fused Adam step for one leaf of n floats, in place, in the operation order of
+// The fused Adam step for one leaf of n floats (old arrays in, new arrays out; the same addresses
+// for in place), in the operation order of
 // jax.example_libraries.optimizers.adam, plus Flax's decoupled weight decay:
 //
 //   m = b1 m + (1 - b1) g
@@ -9,7 +10,7 @@
 import { at, biasCorrection, flagNonFinite, flagNonFiniteScalar, sawNonFinite } from './lanes';
 
 /**
- * Updates x, m and v in place; `step` is t = i + 1. Returns 1 when g held NaN or ±Inf or the new
+ * Writes the new x, m and v to xOut, mOut and vOut (which may equal x, m, v); `step` is t = i + 1. Returns 1 when g held NaN or ±Inf or the new
  * x or v is not finite (a NaN parameter, or float32 overflow of g² or x), else 0.
  */
 export function adamStep(
@@ -17,6 +18,9 @@ export function adamStep(
   m: usize,
   v: usize,
   g: usize,
+  xOut: usize,
+  mOut: usize,
+  vOut: usize,
   n: i32,
   step: f64,
   stepSize: f64,
@@ -49,9 +53,9 @@ export function adamStep(
     const stepped = f32x4.sub(xi, f32x4.div(f32x4.mul(vLR, mhat), denom));
     const xNew = f32x4.sub(stepped, f32x4.mul(vDECAY, xi));
     flags = flagNonFinite(flagNonFinite(flags, xNew), vi);
-    v128.store(at(x, i), xNew);
-    v128.store(at(m, i), mi);
-    v128.store(at(v, i), vi);
+    v128.store(at(xOut, i), xNew);
+    v128.store(at(mOut, i), mi);
+    v128.store(at(vOut, i), vi);
   }
 
   let flag: f32 = 0;
@@ -65,9 +69,9 @@ export function adamStep(
     const xi = load<f32>(at(x, i));
     const xNew = (xi - (LR * mhat) / denom) - DECAY * xi;
     flag = flagNonFiniteScalar(flagNonFiniteScalar(flag, xNew), vi);
-    store<f32>(at(x, i), xNew);
-    store<f32>(at(m, i), mi);
-    store<f32>(at(v, i), vi);
+    store<f32>(at(xOut, i), xNew);
+    store<f32>(at(mOut, i), mi);
+    store<f32>(at(vOut, i), vi);
   }
   return sawNonFinite(flags, flag);
 }

@@ -1,4 +1,5 @@
-// The fused RMSprop step for one leaf of n floats, in place, in the operation order of
+// The fused RMSprop step for one leaf of n floats (old arrays in, new arrays out; the same
+// addresses for in place), in the operation order of
 // jax.example_libraries.optimizers.rmsprop (optax's scale_by_rms with initial_scale 0 agrees):
 //
 //   v = v gamma + g² (1 - gamma)
@@ -7,8 +8,8 @@
 // eps sits inside the square root, as in JAX and optax (PyTorch adds it outside).
 import { at, flagNonFinite, flagNonFiniteScalar, sawNonFinite } from './lanes';
 
-/** Updates x and v in place. Returns 1 when g held NaN or ±Inf or the new v or x is not finite, else 0. */
-export function rmspropStep(x: usize, v: usize, g: usize, n: i32, stepSize: f64, gamma: f64, eps: f64): i32 {
+/** Writes the new x and v to xOut and vOut (which may equal x and v). Returns 1 when g held NaN or ±Inf or the new v or x is not finite, else 0. */
+export function rmspropStep(x: usize, v: usize, g: usize, xOut: usize, vOut: usize, n: i32, stepSize: f64, gamma: f64, eps: f64): i32 {
   const LR = <f32>stepSize, GAMMA = <f32>gamma, C = <f32>(1.0 - gamma), EPS = <f32>eps;
   const vLR = f32x4.splat(LR), vGAMMA = f32x4.splat(GAMMA), vC = f32x4.splat(C), vEPS = f32x4.splat(EPS);
   let flags = f32x4.splat(0);
@@ -19,8 +20,8 @@ export function rmspropStep(x: usize, v: usize, g: usize, n: i32, stepSize: f64,
     const vi = f32x4.add(f32x4.mul(v128.load(at(v, i)), vGAMMA), f32x4.mul(f32x4.mul(gi, gi), vC));
     const xNew = f32x4.sub(v128.load(at(x, i)), f32x4.div(f32x4.mul(vLR, gi), f32x4.sqrt(f32x4.add(vi, vEPS))));
     flags = flagNonFinite(flagNonFinite(flags, vi), xNew);
-    v128.store(at(v, i), vi);
-    v128.store(at(x, i), xNew);
+    v128.store(at(vOut, i), vi);
+    v128.store(at(xOut, i), xNew);
   }
   let flag: f32 = 0;
   for (; i < n; i++) {
@@ -29,8 +30,8 @@ export function rmspropStep(x: usize, v: usize, g: usize, n: i32, stepSize: f64,
     const vi = load<f32>(at(v, i)) * GAMMA + (gi * gi) * C;
     const xNew = load<f32>(at(x, i)) - (LR * gi) / Mathf.sqrt(vi + EPS);
     flag = flagNonFiniteScalar(flagNonFiniteScalar(flag, vi), xNew);
-    store<f32>(at(v, i), vi);
-    store<f32>(at(x, i), xNew);
+    store<f32>(at(vOut, i), vi);
+    store<f32>(at(xOut, i), xNew);
   }
   return sawNonFinite(flags, flag);
 }

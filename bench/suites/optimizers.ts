@@ -48,7 +48,7 @@ export async function run(): Promise<BenchRow[]> {
   });
   const fused = () => {
     ptrs.forEach((p, k) =>
-      core.adahessianStep(p.x, p.m, p.v, p.g, p.d, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower),
+      core.adahessianStep(p.x, p.m, p.v, p.g, p.d, p.x, p.m, p.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower),
     );
   };
   // averaging as update() does it for 'last': per-row means, then broadcast back over the rows
@@ -62,11 +62,11 @@ export async function run(): Promise<BenchRow[]> {
         core.broadcastAxis(scratch, p.d, rows, cols, 1, false);
         d = p.d;
       }
-      core.adahessianStep(p.x, p.m, p.v, p.g, d, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower);
+      core.adahessianStep(p.x, p.m, p.v, p.g, d, p.x, p.m, p.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower);
     });
   };
   const adamFused = () => {
-    ptrs.forEach((p, k) => core.adamStep(p.x, p.m, p.v, p.g, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, 0));
+    ptrs.forEach((p, k) => core.adamStep(p.x, p.m, p.v, p.g, p.x, p.m, p.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, 0));
   };
   const tFused = timeIt(fused, OPTS);
   const tAverageFused = timeIt(averageAndFused, OPTS);

@@ -106,7 +106,7 @@ async function crossovers(rows: BenchRow[]): Promise<void> {
         f32(g, n).fill(0.5);
         const jx = new Float32Array(n), jm = new Float32Array(n), jv = new Float32Array(n), jg = new Float32Array(n).fill(0.5);
         return {
-          wasm: () => core.adamStep(x, m, v, g, n, 11, 1e-3, 0.9, 0.999, 1e-8, 0),
+          wasm: () => core.adamStep(x, m, v, g, x, m, v, n, 11, 1e-3, 0.9, 0.999, 1e-8, 0),
           js: () => {
             for (let i = 0; i < n; i++) {
               jm[i] = 0.9 * jm[i] + 0.1 * jg[i];

@@ -61,7 +61,8 @@ export const adahessianSpec: OptimizerSpec = {
         const [g, h] = leaf.inputs;
         const d = h === 0 ? 0 : averageInArena(h, leaf.shape, axes[leaf.index]);
         const flagged = core.adahessianStep(
-          leaf.x, leaf.slots.m, leaf.slots.v, g, d, leaf.size,
+          leaf.old.x, leaf.old.slots.m, leaf.old.slots.v, g, d,
+          leaf.next.x, leaf.next.slots.m, leaf.next.slots.v, leaf.size,
           i + 1, hyper.stepSize, hyper.b1, hyper.b2, hyper.eps, hyper.weightDecay, hyper.hessianPower,
         );
         return flagged !== 0;

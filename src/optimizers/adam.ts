@@ -42,7 +42,8 @@ export const adamSpec: OptimizerSpec = {
     writes: ['m', 'v'],
     step: (leaf) =>
       core.adamStep(
-        leaf.x, leaf.slots.m, leaf.slots.v, leaf.inputs[0], leaf.size,
+        leaf.old.x, leaf.old.slots.m, leaf.old.slots.v, leaf.inputs[0],
+        leaf.next.x, leaf.next.slots.m, leaf.next.slots.v, leaf.size,
         i + 1, hyper.stepSize, hyper.b1, hyper.b2, hyper.eps, hyper.weightDecay,
       ) !== 0,
   }),

@@ -2,9 +2,10 @@
 // jax.example_libraries.optimizers' @optimizer decorator does), plus the arena work around it:
 //
 //   1. check everything: the step i, the state, each input tree's structure and leaf shapes;
-//   2. copy the state's arrays into the new state's own wasm blocks (storage.ts; a copy inside
-//      wasm memory when the old state is resident too) and the inputs into the arena;
-//   3. run the leaf kernels in place (they also report NaN/Inf in their inputs and outputs);
+//   2. take the new state's own wasm blocks (storage.ts) and copy the inputs into the arena;
+//   3. run the leaf kernels (they also report NaN/Inf in their inputs and outputs): from the old
+//      state's blocks into the new ones when the old state is resident, so nothing is copied;
+//      in place in the new blocks when the old state is in JS memory (copied in first);
 //   4. hand the blocks to the new state: nothing is copied out.
 //
 // The old state's arrays are only read, so any throw leaves every state usable (the new blocks
@@ -16,13 +17,19 @@ import { leafPaths } from './paths.js';
 import { OptimizerState, slotsOf, type OptimizerKind } from './state.js';
 import { StateArrays } from './storage.js';
 
-/** One leaf's arrays in the arena (byte addresses), for a rule to update in place. */
+/** A leaf's parameters and slots in wasm memory (byte addresses). */
+export interface LeafAddresses {
+  x: number;
+  slots: Record<string, number>;
+}
+
+/** One leaf's arrays in wasm memory, for a rule to read `old` and write `next` (the same addresses: in place). */
 export interface ArenaLeaf {
   index: number;
   shape: Shape;
   size: number;
-  x: number;
-  slots: Record<string, number>;
+  old: LeafAddresses;
+  next: LeafAddresses;
   /** One address per input tree (grads, hessians); 0 where that input is null. */
   inputs: number[];
 }
@@ -32,7 +39,7 @@ export interface LeafRule {
   kind: OptimizerKind;
   /** The input trees update takes after i, e.g. ['grads'] or ['grads', 'hessians']. */
   inputs: readonly string[];
-  /** Runs the kernels for one leaf in place; returns true when an input or output held NaN or ±Inf. */
+  /** Runs the kernels for one leaf, old into next; returns true when an input or output held NaN or ±Inf. */
   step(leaf: ArenaLeaf): boolean;
   /** The slots this step rewrites (the rest are shared with the old state). */
   writes: readonly string[];
@@ -154,7 +161,10 @@ function throwNonFinite(
       );
     }
   }
-  const outputs: [string, number][] = [...written.map((s): [string, number] => [ARRAY_NAMES[s] ?? s, leaf.slots[s]]), ['params', leaf.x]];
+  const outputs: [string, number][] = [
+    ...written.map((s): [string, number] => [ARRAY_NAMES[s] ?? s, leaf.next.slots[s]]),
+    ['params', leaf.next.x],
+  ];
   for (const [what, address] of outputs) {
     const data = f32(address, leaf.size);
     const e = firstNonFinite(data);
@@ -187,18 +197,28 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
     return scoped(() => {
       // Reserve everything first: growing memory detaches views, so copy only afterwards.
       const place = (group: number, k: number) => (owned ? owned.address(group, k) : allocF32(sizes[k]));
-      const leaves: ArenaLeaf[] = state.shapes.map((shape, k) => ({
-        index: k,
-        shape,
-        size: sizes[k],
-        x: place(0, k),
-        slots: Object.fromEntries(slots.map((s, n) => [s, place(n + 1, k)])),
-        inputs: inputLeavesList.map((l) => (l === null ? 0 : allocF32(sizes[k]))),
-      }));
+      const addresses = (k: number, at: (group: number, k: number) => number): LeafAddresses => ({
+        x: at(0, k),
+        slots: Object.fromEntries(slots.map((s, n) => [s, at(n + 1, k)])),
+      });
+      const resident = state.arrays.isResident;
+      const leaves: ArenaLeaf[] = state.shapes.map((shape, k) => {
+        const next = addresses(k, place);
+        return {
+          index: k,
+          shape,
+          size: sizes[k],
+          old: resident ? addresses(k, (group, leaf) => state.arrays.address(group, leaf)) : next,
+          next,
+          inputs: inputLeavesList.map((l) => (l === null ? 0 : allocF32(sizes[k]))),
+        };
+      });
       for (let k = 0; k < count; k++) {
         const leaf = leaves[k];
-        state.arrays.copyTo(0, k, leaf.x);
-        slots.forEach((s, n) => state.arrays.copyTo(n + 1, k, leaf.slots[s]));
+        if (!resident) {
+          state.arrays.copyTo(0, k, leaf.next.x);
+          slots.forEach((s, n) => state.arrays.copyTo(n + 1, k, leaf.next.slots[s]));
+        }
         inputLeavesList.forEach((l, m) => {
           if (l !== null) f32(leaf.inputs[m], leaf.size).set(l[k].data);
         });
@@ -213,7 +233,10 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
         owned.adopt(next);
         return next;
       }
-      const groups = [leaves.map((leaf) => copyOut(leaf.x, leaf.size)), ...slots.map((s) => leaves.map((leaf) => copyOut(leaf.slots[s], leaf.size)))];
+      const groups = [
+        leaves.map((leaf) => copyOut(leaf.next.x, leaf.size)),
+        ...slots.map((s) => leaves.map((leaf) => copyOut(leaf.next.slots[s], leaf.size))),
+      ];
       return new OptimizerState(kind, i + 1, state.treedef, state.shapes, StateArrays.fromJs(sizes, groups));
     });
   } catch (error) {

@@ -23,7 +23,10 @@ export const momentumSpec: OptimizerSpec = {
   update: (hyper) => ({
     writes: ['velocity'],
     step: (leaf) =>
-      core.momentumStep(leaf.x, leaf.slots.velocity, leaf.inputs[0], leaf.size, hyper.stepSize, hyper.mass) !== 0,
+      core.momentumStep(
+        leaf.old.x, leaf.old.slots.velocity, leaf.inputs[0], leaf.next.x, leaf.next.slots.velocity, leaf.size,
+        hyper.stepSize, hyper.mass,
+      ) !== 0,
   }),
 };
 

@@ -32,7 +32,10 @@ export const rmspropSpec: OptimizerSpec = {
   update: (hyper) => ({
     writes: ['v'],
     step: (leaf) =>
-      core.rmspropStep(leaf.x, leaf.slots.v, leaf.inputs[0], leaf.size, hyper.stepSize, hyper.gamma, hyper.eps) !== 0,
+      core.rmspropStep(
+        leaf.old.x, leaf.old.slots.v, leaf.inputs[0], leaf.next.x, leaf.next.slots.v, leaf.size,
+        hyper.stepSize, hyper.gamma, hyper.eps,
+      ) !== 0,
   }),
 };
 

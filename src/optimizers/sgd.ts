@@ -17,7 +17,7 @@ export const sgdSpec: OptimizerSpec = {
   hyper: {},
   update: (hyper) => ({
     writes: [],
-    step: (leaf) => core.sgdStep(leaf.x, leaf.inputs[0], leaf.size, hyper.stepSize) !== 0,
+    step: (leaf) => core.sgdStep(leaf.old.x, leaf.inputs[0], leaf.next.x, leaf.size, hyper.stepSize) !== 0,
   }),
 };
 

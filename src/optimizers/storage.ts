@@ -1,6 +1,6 @@
 // Where an optimizer state's arrays live. A state made by update keeps its parameters and slots
-// in long-lived wasm blocks (src/wasm/resident.ts), so the next update copies them to its own
-// blocks inside wasm memory and runs its kernels there; nothing is copied out. Each state owns its
+// in long-lived wasm blocks (src/wasm/resident.ts), so the next update's kernels read them there
+// and write the next state's own blocks; nothing is copied in or out. Each state owns its
 // blocks, so states stay immutable values. The blocks go back when the state is disposed
 // (state.dispose(), the way for tight loops) or when the state becomes unreachable and the engine
 // finalizes it (a FinalizationRegistry, which only runs between tasks, never inside a synchronous
@@ -94,6 +94,12 @@ export class StateArrays {
     this.check();
     const n = this.sizes[leaf];
     return this.blocks ? new Float32Array(f32(this.blocks[group][leaf], n)) : this.js![group][leaf].slice();
+  }
+
+  /** Whether the arrays are in wasm blocks (address() gives them) rather than JS memory. */
+  get isResident(): boolean {
+    this.check();
+    return this.blocks !== null;
   }
 
   /** Frees everything: the state can no longer be used. Safe to call twice. */

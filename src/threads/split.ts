@@ -64,11 +64,12 @@ export const ELEMENTWISE: Record<string, ElementwiseSplit> = {
   sigmoidForward: heavy('ppn'), sigmoidDerivatives: heavy('pppqn'),
   softplusForward: heavy('ppn'), softplusDerivatives: heavy('pppqn'),
   geluForward: heavy('ppn'), geluDerivatives: heavy('pppqn'),
-  adahessianStep: optimizer('ppppqn.......'),
-  adamStep: optimizer('ppppn......'),
-  sgdStep: optimizer('ppn.'),
-  momentumStep: optimizer('pppn..'),
-  rmspropStep: optimizer('pppn...'),
+  // optimizer steps: the old arrays and the inputs, then the new arrays (AdaHessian's D may be absent)
+  adahessianStep: optimizer('ppppqpppn.......'),
+  adamStep: optimizer('pppppppn......'),
+  sgdStep: optimizer('pppn.'),
+  momentumStep: optimizer('pppppn..'),
+  rmspropStep: optimizer('pppppn...'),
 };
 
 /**
