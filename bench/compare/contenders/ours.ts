@@ -1,7 +1,7 @@
 // This library, through its public API: valueAndGrad, hvp, and gradAndHessian + the adahessian
 // triple's update, on a given number of threads. Every result comes back as Tensors whose data are
 // Float32Arrays already.
-import { gradAndHessian, hvp, nn, np, setThreads, tensor, tree, valueAndGrad, type Tensor } from '../../../src/index.js';
+import { dispose, gradAndHessian, hvp, nn, np, setThreads, tensor, tree, valueAndGrad, type Tensor } from '../../../src/index.js';
 import { adahessian } from '../../../src/optimizers/index.js';
 import { ADAHESSIAN, probeTree, type Problem } from '../problem.js';
 import type { Contender, Leaves } from '../contender.js';
@@ -59,7 +59,9 @@ export function ours(p: Problem, threads: number): Contender {
       gradHvp,
       adahessianStep: () => {
         const [g, h] = gradAndHessian(loss, [getParams(state), x, y], p.probeKey);
-        state = update(step++, g, h, state);
+        const next = update(step++, g, h, state);
+        dispose([g, h, state]);
+        state = next;
         return { params: data(getParams(state)) };
       },
     },
