@@ -2,6 +2,7 @@
 // bits as the f32x4 body, the non-finite flag, and out-of-place steps giving the in-place bits.
 import {
   adahessianStep,
+  adahessianStepRows,
   adamStep,
   momentumStep,
   optimPow,
@@ -318,6 +319,53 @@ describe('out-of-place steps', () => {
     expectSameBits(wo, w, n, 'rmsprop v');
     expectSameBits(zi, x0, n, 'rmsprop old x');
     expectSameBits(wi, v0, n, 'rmsprop old v');
+  });
+});
+
+// adahessianStepRows on [outer, len, inner] against adahessianStep on the broadcast means, out of
+// place (spans of 7 and 5 floats: the f32x4 body and the tail)
+function expectRowsMatchBroadcast(outer: i32, len: i32, inner: i32, withD: bool): void {
+  const n = outer * len * inner;
+  const h = zerosAt(n), x = zerosAt(n), m = zerosAt(n), v = zerosAt(n), gg = zerosAt(n);
+  for (let i = 0; i < n; i++) {
+    store<f32>(h + (<usize>i << 2), <f32>Math.sin(<f64>i * 1.7) * 3);
+    store<f32>(x + (<usize>i << 2), <f32>Math.cos(<f64>i * 0.3));
+    store<f32>(m + (<usize>i << 2), <f32>Math.sin(<f64>i * 0.9) * 0.1);
+    store<f32>(v + (<usize>i << 2), <f32>(0.01 + Math.abs(Math.sin(<f64>i * 2.1)) * 0.02));
+    store<f32>(gg + (<usize>i << 2), <f32>Math.cos(<f64>i * 1.3));
+  }
+  const means = zerosAt(outer * inner);
+  spatialMeanAbs(h, means, outer, len, inner);
+  const d = zerosAt(n);
+  broadcastAxis(means, d, outer, len, inner, false);
+  const hyper = heap.alloc(56);
+  const values: f64[] = [4, 0.05, 0.9, 0.999, 1e-4, 0.01, 0.5];
+  for (let i = 0; i < 7; i++) store<f64>(hyper + (<usize>i << 3), values[i]);
+  const xb = zerosAt(n), mb = zerosAt(n), vb = zerosAt(n);
+  adahessianStep(x, m, v, gg, withD ? d : 0, xb, mb, vb, n, 4, 0.05, 0.9, 0.999, 1e-4, 0.01, 0.5);
+  const xr = zerosAt(n), mr = zerosAt(n), vr = zerosAt(n);
+  expect<i32>(adahessianStepRows(x, m, v, gg, withD ? means : 0, xr, mr, vr, outer, len, inner, hyper)).toBe(0);
+  expectSameBits(xr, xb, n, 'x');
+  expectSameBits(mr, mb, n, 'm');
+  expectSameBits(vr, vb, n, 'v');
+}
+
+describe('adahessianStepRows', () => {
+  it('gives the bits of adahessianStep on the broadcast means: rows, columns, both, and no D', () => {
+    expectRowsMatchBroadcast(3, 7, 1, true); // 'last' on a matrix: one D per row
+    expectRowsMatchBroadcast(1, 9, 6, true); // 'conv' on a kernel: one D per inner index
+    expectRowsMatchBroadcast(2, 3, 5, true); // the middle axis of three
+    expectRowsMatchBroadcast(3, 7, 1, false);
+    expectRowsMatchBroadcast(2, 3, 5, false);
+  });
+
+  it('flags a non-finite mean', () => {
+    const hyper = heap.alloc(56);
+    const values: f64[] = [1, 0.1, 0.9, 0.999, 1e-8, 0, 1];
+    for (let i = 0; i < 7; i++) store<f64>(hyper + (<usize>i << 3), values[i]);
+    const means = floats([0, Infinity]);
+    expect<i32>(adahessianStepRows(zerosAt(10), zerosAt(10), zerosAt(10), zerosAt(10), means, zerosAt(10), zerosAt(10), zerosAt(10), 2, 5, 1, hyper)).toBe(1);
+    expect<i32>(adahessianStepRows(zerosAt(10), zerosAt(10), zerosAt(10), zerosAt(10), means, zerosAt(10), zerosAt(10), zerosAt(10), 1, 5, 2, hyper)).toBe(1);
   });
 });
 

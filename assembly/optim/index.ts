@@ -1,6 +1,6 @@
 // Optimizer kernels: fused per-leaf steps over raw f32 arrays (no trees, no API; the host in
 // src/optimizers/ lifts them to parameter trees).
-export { adahessianStep } from './adahessian'; // the fused AdaHessian step
+export { adahessianStep, adahessianStepRows } from './adahessian'; // the fused AdaHessian step
 export { spatialMeanAbs } from './spatial'; // D = mean |h| over axes
 export { adamStep } from './adam'; // the fused Adam step
 export { sgdStep, momentumStep } from './first_order';

@@ -2,7 +2,8 @@
 // b [1024], W [1024, 1024], b [1024], W [1024, 10], b [10]), wasm beside the plain-JS baseline
 // (bench/baseline/optimizers.ts):
 //   - the fused AdaHessian kernel alone on arena pointers (D given): target ≤ 6 ms;
-//   - the averaging pass + fused kernel (all the wasm work of an update);
+//   - the averaging pass (means, broadcast) + fused kernel in place;
+//   - the means + the step that reads them per row, out of place (all the wasm work of an update);
 //   - the public update(i, grads, hessians, state) on grads and hessians straight from
 //     gradAndHessian (still in wasm memory), the old state disposed: target ≤ 1.3× the fused kernel;
 //   - the same update on JS tensors (copied in), in a loop that disposes the state it replaces, and
@@ -14,7 +15,7 @@ import { Tensor, gradAndHessian, np, random } from '../../src/index.js';
 import { ResidentTensor } from '../../src/wasm/resident-tensor.js';
 import { adahessian, adam } from '../../src/optimizers/index.js';
 import { core } from '../../src/wasm/instance.js';
-import { allocF32, f32, mark, release } from '../../src/wasm/arena.js';
+import { alloc, allocF32, f32, f64, mark, release } from '../../src/wasm/arena.js';
 import { lcgFloats } from '../../tests/helpers/lcg.js';
 
 const SHAPES = [[784, 1024], [1024], [1024, 1024], [1024], [1024, 10], [10]];
@@ -68,11 +69,28 @@ export async function run(): Promise<BenchRow[]> {
       core.adahessianStep(p.x, p.m, p.v, p.g, d, p.x, p.m, p.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower);
     });
   };
+  // what update() does for 'last': the means, then the step reading them per row, into new arrays
+  const outs = SIZES.map((n) => ({ x: allocF32(n), m: allocF32(n), v: allocF32(n) }));
+  const hyper = alloc(7 * 8);
+  f64(hyper, 7).set([STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower]);
+  const meansAndRows = () => {
+    ptrs.forEach((p, k) => {
+      const o = outs[k];
+      if (SHAPES[k].length === 2) {
+        const [rows, cols] = SHAPES[k];
+        core.spatialMeanAbs(p.h, scratch, rows, cols, 1);
+        core.adahessianStepRows(p.x, p.m, p.v, p.g, scratch, o.x, o.m, o.v, rows, cols, 1, hyper);
+      } else {
+        core.adahessianStep(p.x, p.m, p.v, p.g, p.h, o.x, o.m, o.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower);
+      }
+    });
+  };
   const adamFused = () => {
     ptrs.forEach((p, k) => core.adamStep(p.x, p.m, p.v, p.g, p.x, p.m, p.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, 0));
   };
   const tFused = timeIt(fused, OPTS);
   const tAverageFused = timeIt(averageAndFused, OPTS);
+  const tMeansRows = timeIt(meansAndRows, OPTS);
   const tAdamFused = timeIt(adamFused, OPTS);
   release(arenaMark);
 
@@ -124,11 +142,12 @@ export async function run(): Promise<BenchRow[]> {
     OPTS,
   );
 
+  const ratio = (t: ReturnType<typeof timeIt>, of: ReturnType<typeof timeIt>) => (t.medianMs / of.medianMs).toFixed(2);
   rows.push(row('adahessian fused kernel (arena, D given)', 'wasm', tFused, 'target ≤ 6 ms'));
   rows.push(row('adahessian fused kernel (arena, D given)', BASELINE, tFusedJs));
   rows.push(row('adahessian averaging + fused kernel (arena)', 'wasm', tAverageFused, "'last' averaging"));
   rows.push(row('adahessian averaging + fused kernel (arena)', BASELINE, tAverageFusedJs));
-  const ratio = (t: ReturnType<typeof timeIt>, of: ReturnType<typeof timeIt>) => (t.medianMs / of.medianMs).toFixed(2);
+  rows.push(row('adahessian means + per-row step, out of place (arena)', 'wasm', tMeansRows, `update()'s wasm work: ${ratio(tMeansRows, tFused)}× the fused kernel`));
   rows.push(row(
     'adahessian update() (grads, hessians from gradAndHessian in wasm; old state disposed)', 'wasm', tUpdateResident,
     `target ≤ 1.3× the fused kernel: ${ratio(tUpdateResident, tFused)}× it, ${ratio(tUpdateResident, tAverageFused)}× averaging + fused`,

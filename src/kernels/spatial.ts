@@ -36,6 +36,30 @@ export function averagingBlocks(shape: Shape, axes: readonly number[]): Block[] 
   return blocks;
 }
 
+/** The spatial means of a leaf, and the [outer, len, inner] view that adahessianStepRows reads them with. */
+export interface RowMeans {
+  means: number;
+  outer: number;
+  len: number;
+  inner: number;
+}
+
+/**
+ * When a leaf's averaged axes make one run (size-1 axes aside), as 'last' and 'conv' do: the means
+ * of |h| in the arena (one per row of that view), for the fused step to read without a broadcast
+ * copy. Else null (nothing averaged, or several runs: use averageInArena). Call inside the
+ * caller's arena scope.
+ */
+export function rowMeansInArena(h: number, shape: Shape, axes: readonly number[]): RowMeans | null {
+  if (sizeOf(shape) === 0) return null;
+  const blocks = averagingBlocks(shape, axes);
+  if (blocks.length !== 1) return null;
+  const { outer, mid, inner } = blocks[0];
+  const means = allocF32(outer * inner);
+  core.spatialMeanAbs(h, means, outer, mid, inner);
+  return { means, outer, len: mid, inner };
+}
+
 /**
  * D for the Hessian leaf at `h`, in the arena: its address, or `h` itself when nothing is
  * averaged (the fused step squares D, and h² = |h|²). Call inside the caller's arena scope.

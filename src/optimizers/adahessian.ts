@@ -8,8 +8,9 @@
 // it (bias corrections still use t = i + 1), so a Hessian computed every k steps costs nothing
 // in between. The first update needs a Hessian: v is still zero then.
 import { core } from '../wasm/instance.js';
+import { alloc, f64 } from '../wasm/arena.js';
 import type { Tree } from '../tree.js';
-import { averageInArena } from '../kernels/spatial.js';
+import { averageInArena, rowMeansInArena } from '../kernels/spatial.js';
 import { MOMENT_HYPER } from './adam.js';
 import { unitInterval } from './options.js';
 import type { Schedule } from './schedules.js';
@@ -33,6 +34,13 @@ export interface AdahessianOptions {
   hessianPower?: number;
   /** Which axes D averages |h| over: 'last' (default, the seed's), 'conv', 'none' or (shape) => axes. */
   spatialAverage?: SpatialAverage;
+}
+
+/** Float64 values copied into the arena (adahessianStepRows reads its constants from memory). */
+function inArena(values: readonly number[]): number {
+  const ptr = alloc(values.length * 8);
+  f64(ptr, values.length).set(values);
+  return ptr;
 }
 
 export const adahessianSpec: OptimizerSpec = {
@@ -59,12 +67,19 @@ export const adahessianSpec: OptimizerSpec = {
       writes: hasHessians ? ['m', 'v'] : ['m'],
       step(leaf) {
         const [g, h] = leaf.inputs;
-        const d = h === 0 ? 0 : averageInArena(h, leaf.shape, axes[leaf.index]);
-        const flagged = core.adahessianStep(
-          leaf.old.x, leaf.old.slots.m, leaf.old.slots.v, g, d,
-          leaf.next.x, leaf.next.slots.m, leaf.next.slots.v, leaf.size,
-          i + 1, hyper.stepSize, hyper.b1, hyper.b2, hyper.eps, hyper.weightDecay, hyper.hessianPower,
-        );
+        const { old, next } = leaf;
+        const constants = [i + 1, hyper.stepSize, hyper.b1, hyper.b2, hyper.eps, hyper.weightDecay, hyper.hessianPower] as const;
+        // one run of averaged axes ('last', 'conv'): the step reads the means per row, no broadcast copy
+        const rows = h === 0 ? null : rowMeansInArena(h, leaf.shape, axes[leaf.index]);
+        const flagged = rows
+          ? core.adahessianStepRows(
+              old.x, old.slots.m, old.slots.v, g, rows.means, next.x, next.slots.m, next.slots.v,
+              rows.outer, rows.len, rows.inner, inArena(constants),
+            )
+          : core.adahessianStep(
+              old.x, old.slots.m, old.slots.v, g, h === 0 ? 0 : averageInArena(h, leaf.shape, axes[leaf.index]),
+              next.x, next.slots.m, next.slots.v, leaf.size, ...constants,
+            );
         return flagged !== 0;
       },
     };

@@ -5,7 +5,8 @@
 //   elementwise  ranges of the n elements, cut at multiples of 16 (every per-element pointer
 //                offset, scalars passed as they are); the optimizer steps' non-finite flags OR-ed
 //   rows         ranges of the `outer` index of an axis kernel (sums, maxima, broadcasts, spatial
-//                averages): each output row is one thread's
+//                averages): each output row is one thread's; likewise the optimizer steps that read
+//                per-row values (AdaHessian's spatial means)
 //   matmul       blocks of C through matmulBlock: ranges of 8-column panels, or of rows when C is
 //                too narrow; each thread with its own packing scratch (matmulPackBytes reserves one
 //                per thread)
@@ -88,6 +89,15 @@ export const ROWS: Record<string, RowsSplit> = {
   broadcastAxis: broadcasts,
 };
 
+/**
+ * Row kernels over several arrays, f(..., outer, len, inner, ...) on [outer, len, inner] arrays:
+ * 'p' per-element pointers (len·inner floats a row), 'r' per-row pointers (inner floats a row;
+ * 0 = absent), 'o' outer, 'l' len, 'i' inner, '.' anything else.
+ */
+export const ROW_STEPS: Record<string, ElementwiseSplit> = {
+  adahessianStepRows: optimizer('pppprpppoli.'),
+};
+
 /** [start, end) of part `t` of `parts` over n items, starts at multiples of `grain`. */
 function range(n: number, parts: number, t: number, grain: number): [number, number] {
   const chunk = Math.ceil(n / parts / grain) * grain;
@@ -141,6 +151,34 @@ function rows(pool: Pool, name: string, raw: Kernel, split: RowsSplit): Kernel {
     }
     pool.run(calls);
     return 0;
+  };
+}
+
+function rowSteps(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit): Kernel {
+  const fn = pool.kernel(name);
+  const at = (kind: string) => split.args.indexOf(kind);
+  return (...args: number[]) => {
+    const [outer, len, inner] = [args[at('o')], args[at('l')], args[at('i')]];
+    // ranges of rows; a leaf of one row (a conv kernel averaged over its window) by ranges of its
+    // len axis instead, which all take that row's values
+    const byRows = outer > 1;
+    const parts = Math.min(byRows ? outer : len, partsFor(pool, outer * len * inner, split.minWork));
+    if (parts <= 1) return raw(...args);
+    const calls: KernelCall[] = [];
+    for (let t = 0; t < parts; t++) {
+      const [start, end] = byRows ? range(outer, parts, t, 1) : range(len, parts, t, inner === 1 ? 16 : 1);
+      if (end <= start) break;
+      const own = args.map((a, i) => {
+        const kind = split.args[i];
+        if (kind === 'p') return a + start * (byRows ? len : 1) * inner * 4;
+        if (kind === 'r' && a !== 0 && byRows) return a + start * inner * 4;
+        if (kind === 'o' && byRows) return end - start;
+        if (kind === 'l' && !byRows) return end - start;
+        return a;
+      });
+      calls.push({ fn, args: own });
+    }
+    return combine(pool.run(calls), split.combine);
   };
 }
 
@@ -273,6 +311,9 @@ export function splitKernels(raw: Kernels, pool: Pool): Kernels {
   }
   for (const [name, how] of Object.entries(ROWS)) {
     if (raw[name]) split[name] = rows(pool, name, raw[name], how);
+  }
+  for (const [name, how] of Object.entries(ROW_STEPS)) {
+    if (raw[name]) split[name] = rowSteps(pool, name, raw[name], how);
   }
   Object.assign(split, matmul(pool, raw));
   if (raw.conv2dRows) Object.assign(split, conv(pool, raw));

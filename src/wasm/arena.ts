@@ -95,6 +95,9 @@ export function claimLongLived(bytes: number): number {
 export function f32(ptr: number, count: number): Float32Array {
   return new Float32Array(core.memory.buffer, ptr, count);
 }
+export function f64(ptr: number, count: number): Float64Array {
+  return new Float64Array(core.memory.buffer, ptr, count);
+}
 export function u32(ptr: number, count: number): Uint32Array {
   return new Uint32Array(core.memory.buffer, ptr, count);
 }
