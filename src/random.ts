@@ -145,7 +145,7 @@ export function truncatedNormal(key: Key, lower: number, upper: number, shape: S
 export function rademacher(key: Key, shape: Shape): Tensor {
   const k = checkKey(key, 'rademacher');
   const s = checkRandomShape(shape, 'rademacher');
-  return tensorFromWasm(s, (ptr, n) => core.randomRademacher(k[0], k[1], ptr, n));
+  return tensorFromWasm(s, (ptr, n) => core.randomRademacher(k[0], k[1], ptr, n, 0));
 }
 
 /**

@@ -183,16 +183,39 @@ describe('randomRademacher', () => {
     const b = words(n);
     const r = words(n);
     randomBits(3, 4, b, n);
-    randomRademacher(3, 4, r, n);
+    randomRademacher(3, 4, r, n, 0);
     for (let i = 0; i < n; i++) {
       expect<f32>(float(r, i)).toBe(word(b, i) < 0x80000000 ? 1.0 : -1.0);
     }
   });
 
   it('SIMD and scalar paths give the same bits, and write nothing outside [0, n)', () => {
-    expectSimdEqualsScalar(randomRademacher, randomRademacherScalar);
+    expectSimdEqualsScalar(rademacherSimd, randomRademacherScalar);
+  });
+
+  it('drawn from element `first` on, equals that part of the whole (ranges split at any offset)', () => {
+    const total = 200;
+    const whole = words(total);
+    randomRademacherScalar(0x13198a2e, 0x03707344, whole, total);
+    const firsts: u32[] = [0, 1, 3, 4, 27, 28, 29, 57, 100];
+    for (let f = 0; f < firsts.length; f++) {
+      const first = firsts[f];
+      for (let s = 0; s < SIZES.length; s++) {
+        const n = SIZES[s];
+        if (<i32>first + n > total) continue;
+        const part = words(n + 1);
+        store<u32>(part + (<usize>n << 2), CANARY);
+        randomRademacher(0x13198a2e, 0x03707344, part, n, first);
+        for (let i = 0; i < n; i++) expect<u32>(word(part, i)).toBe(word(whole, <i32>first + i));
+        expect<u32>(word(part, n)).toBe(CANARY);
+      }
+    }
   });
 });
+
+function rademacherSimd(k0: u32, k1: u32, outPtr: usize, n: i32): void {
+  randomRademacher(k0, k1, outPtr, n, 0);
+}
 
 /** The distance in float32 steps between a float32 result and a float64 reference. */
 function ulpsFrom(got: f32, want: f64): f64 {

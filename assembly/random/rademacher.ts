@@ -18,12 +18,17 @@ function signsFromBitsX4(bits: v128): v128 {
   return v128.or(v128.and(bits, i32x4.splat(SIGN_BIT)), i32x4.splat(ONE_BITS));
 }
 
-export function randomRademacher(k0: u32, k1: u32, outPtr: usize, n: i32): void {
+/**
+ * Elements first .. first + n - 1 of rademacher(key, shape) for any shape of at least that size,
+ * written to outPtr[0 .. n). Element i's sign comes from the counter i alone, so a range can be
+ * drawn on its own (threads draw theirs) with the bits of the whole.
+ */
+export function randomRademacher(k0: u32, k1: u32, outPtr: usize, n: i32, first: u32): void {
   // BULK_STEP per step as randomBits; the last n % BULK_STEP take the scalar path.
   let i = 0;
   for (; i <= n - BULK_STEP; i += BULK_STEP) {
     const at = outPtr + (<usize>i << 2);
-    const c = <u32>i;
+    const c = first + <u32>i;
     v128.store(at, signsFromBitsX4(threefryBitsX4(k0, k1, c)));
     v128.store(at, signsFromBitsX4(threefryBitsX4(k0, k1, c + 4)), 16);
     v128.store(at, signsFromBitsX4(threefryBitsX4(k0, k1, c + 8)), 32);
@@ -36,7 +41,7 @@ export function randomRademacher(k0: u32, k1: u32, outPtr: usize, n: i32): void 
     store<f32>(at, signFromBits(threefryBits(k0, k1, c + 27)), 108);
   }
   for (; i < n; i++) {
-    store<f32>(outPtr + (<usize>i << 2), signFromBits(threefryBits(k0, k1, <u32>i)));
+    store<f32>(outPtr + (<usize>i << 2), signFromBits(threefryBits(k0, k1, first + <u32>i)));
   }
 }
 

@@ -22,7 +22,7 @@ interface Kernel {
 const KERNELS: Kernel[] = [
   {
     name: 'rademacher',
-    simd: (p, n) => core.randomRademacher(K0, K1, p, n),
+    simd: (p, n) => core.randomRademacher(K0, K1, p, n, 0),
     scalar: (p, n) => core.randomRademacherScalar(K0, K1, p, n),
     js: (out) => js.rademacher(K0, K1, new Float32Array(out.buffer, out.byteOffset, out.length)),
   },

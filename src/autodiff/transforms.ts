@@ -242,7 +242,7 @@ export function hvp(fun: Fun, funInput: unknown[], v: unknown, argnum = 0): [Tre
  * leaf i gets rademacher(split(rng, nLeaves)[i], leaf.shape).
  */
 function probes(rng: Key, nLeaves: number): TangentWriter[] {
-  return random.split(rng, nLeaves).map((k) => (ptr: number, n: number) => core.randomRademacher(k[0], k[1], ptr, n));
+  return random.split(rng, nLeaves).map((k) => (ptr: number, n: number) => core.randomRademacher(k[0], k[1], ptr, n, 0));
 }
 
 export interface HessianOptions {

@@ -3,7 +3,8 @@
 // thread. The results therefore have the same bits for any number of threads.
 //
 //   elementwise  ranges of the n elements, cut at multiples of 16 (every per-element pointer
-//                offset, scalars passed as they are); the optimizer steps' non-finite flags OR-ed
+//                offset, a random stream's first element too, scalars passed as they are); the
+//                optimizer steps' non-finite flags OR-ed
 //   rows         ranges of the `outer` index of an axis kernel (sums, maxima, broadcasts, spatial
 //                averages): each output row is one thread's; likewise the optimizer steps that read
 //                per-row values (AdaHessian's spatial means)
@@ -35,19 +36,23 @@ export const MIN_WORK = {
   matmul: 1 << 20,
 };
 
-/** Argument kinds of an elementwise kernel: a per-element f32 pointer ('p'), one that may be 0 ('q'), the count ('n'), anything else ('.'). */
+/**
+ * Argument kinds of an elementwise kernel: a per-element f32 pointer ('p'), one that may be 0
+ * ('q'), the count ('n'), the index of the first element in a random stream ('s'), anything
+ * else ('.').
+ */
 type ArgKinds = string;
 
 interface ElementwiseSplit {
   args: ArgKinds;
-  minWork: number;
+  family: 'light' | 'heavy' | 'optimizer';
   /** How the parts' return values combine (the optimizer steps' non-finite flag). */
   combine?: 'or';
 }
 
-const light = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.light });
-const heavy = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.heavy });
-const optimizer = (args: ArgKinds): ElementwiseSplit => ({ args, minWork: MIN_WORK.optimizer, combine: 'or' });
+const light = (args: ArgKinds): ElementwiseSplit => ({ args, family: 'light' });
+const heavy = (args: ArgKinds): ElementwiseSplit => ({ args, family: 'heavy' });
+const optimizer = (args: ArgKinds): ElementwiseSplit => ({ args, family: 'optimizer', combine: 'or' });
 
 export const ELEMENTWISE: Record<string, ElementwiseSplit> = {
   add: light('pppn'), sub: light('pppn'), mul: light('pppn'), div: light('pppn'),
@@ -65,6 +70,7 @@ export const ELEMENTWISE: Record<string, ElementwiseSplit> = {
   sigmoidForward: heavy('ppn'), sigmoidDerivatives: heavy('pppqn'),
   softplusForward: heavy('ppn'), softplusDerivatives: heavy('pppqn'),
   geluForward: heavy('ppn'), geluDerivatives: heavy('pppqn'),
+  randomRademacher: heavy('..pns'),
   // optimizer steps: the old arrays and the inputs, then the new arrays (AdaHessian's D may be absent)
   adahessianStep: optimizer('ppppqpppn.......'),
   adamStep: optimizer('pppppppn......'),
@@ -114,7 +120,7 @@ function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSp
   const countAt = split.args.indexOf('n');
   return (...args: number[]) => {
     const n = args[countAt];
-    const parts = partsFor(pool, n, split.minWork);
+    const parts = partsFor(pool, n, MIN_WORK[split.family]);
     if (parts <= 1) return raw(...args);
     const calls: KernelCall[] = [];
     for (let t = 0; t < parts; t++) {
@@ -123,6 +129,7 @@ function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSp
       const own = args.map((a, i) => {
         const kind = split.args[i];
         if (kind === 'p' || (kind === 'q' && a !== 0)) return a + start * 4;
+        if (kind === 's') return a + start;
         return kind === 'n' ? end - start : a;
       });
       calls.push({ fn, args: own });
@@ -162,7 +169,7 @@ function rowSteps(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit
     // ranges of rows; a leaf of one row (a conv kernel averaged over its window) by ranges of its
     // len axis instead, which all take that row's values
     const byRows = outer > 1;
-    const parts = Math.min(byRows ? outer : len, partsFor(pool, outer * len * inner, split.minWork));
+    const parts = Math.min(byRows ? outer : len, partsFor(pool, outer * len * inner, MIN_WORK[split.family]));
     if (parts <= 1) return raw(...args);
     const calls: KernelCall[] = [];
     for (let t = 0; t < parts; t++) {
