@@ -17,15 +17,19 @@ import { KERNEL_ARITIES } from '../src/wasm/exports.generated.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** body's result with n threads (workers ready first), and how many kernel calls workers took. */
-async function withThreads<T>(n: number, body: () => T | Promise<T>): Promise<{ result: T; workerCalls: number }> {
+/**
+ * body's result with n threads (workers ready first), how many kernel calls were split into parts,
+ * and how many of those parts workers took (the rest the calling thread claimed itself).
+ */
+async function withThreads<T>(n: number, body: () => T | Promise<T>): Promise<{ result: T; splits: number; workerCalls: number }> {
   const previous = getThreads();
   setThreads(n);
   await pool?.ready();
+  const splitsBefore = pool?.splits ?? 0;
   const before = pool?.workerCalls ?? 0;
   try {
     const result = await body();
-    return { result, workerCalls: (pool?.workerCalls ?? 0) - before };
+    return { result, splits: (pool?.splits ?? 0) - splitsBefore, workerCalls: (pool?.workerCalls ?? 0) - before };
   } finally {
     setThreads(previous);
   }
@@ -48,7 +52,7 @@ test('the split table describes the kernels as they are: every entry an export w
 
 test('params after AdaHessian and Adam steps: the same bits with 1, 2, 3 and 4 threads, and with the plain core', async () => {
   const one = await withThreads(1, () => trainHashes(3));
-  assert.equal(one.workerCalls, 0, 'one thread: no worker takes a call');
+  assert.equal(one.splits, 0, 'one thread: no kernel call is split');
   for (const n of [2, 3, 4]) {
     const many = await withThreads(n, () => trainHashes(3));
     assert.ok(many.workerCalls > 0, `${n} threads: workers took kernel calls`);
@@ -94,10 +98,26 @@ test('matmul of every transpose and a bias, split by panels and by rows, equals 
       });
       const one = await withThreads(1, product);
       const three = await withThreads(3, product);
-      assert.ok(three.workerCalls > 0, `${m}×${k}×${n} flags ${flags} was split`);
+      assert.ok(three.splits > 0, `${m}×${k}×${n} flags ${flags} was split`);
       assert.deepEqual(three.result, one.result, `${m}×${k}×${n} flags ${flags}`);
     }
   }
+});
+
+test('Rademacher draws, split by ranges of the stream, equal one thread and the scalar reference bit for bit', async () => {
+  const n = 100_003; // not a multiple of 16 or of the kernel's 28-element step
+  const key = random.key(7);
+  const draw = () => random.rademacher(key, [n]).data;
+  const one = await withThreads(1, draw);
+  const three = await withThreads(3, draw);
+  assert.ok(three.splits > 0, 'the draw was split');
+  assert.deepEqual(new Uint32Array(three.result.buffer), new Uint32Array(one.result.buffer));
+  const reference = scoped(() => {
+    const out = allocF32(n);
+    core.randomRademacherScalar(key[0], key[1], out, n);
+    return copyOut(out, n);
+  });
+  assert.deepEqual(new Uint32Array(one.result.buffer), new Uint32Array(reference.buffer));
 });
 
 test('each convolution kernel, split (positions, images, blocks of dk by panels and by rows), equals one thread bit for bit', async () => {
@@ -130,7 +150,7 @@ test('each convolution kernel, split (positions, images, blocks of dk by panels 
       const one = await withThreads(1, run);
       const three = await withThreads(3, run);
       const what = `${['forward', 'input gradient', 'kernel gradient'][i]}, ${xShape[3]} → ${outC} channels`;
-      assert.ok(three.workerCalls > 0, `${what}: split`);
+      assert.ok(three.splits > 0, `${what}: split`);
       assert.deepEqual(new Uint32Array(three.result.buffer), new Uint32Array(one.result.buffer), what);
     }
   }
@@ -144,7 +164,7 @@ test("a worker's error surfaces as an Error in the caller, and the pool works on
     const n = 1 << 19;
     const start = memoryBytes() - n * 2 + (1 << 20) - n * 2;
     assert.throws(() => core.fill(start, 1, n), (error: Error) => {
-      assert.match(error.message, /failed on pool worker 1/);
+      assert.match(error.message, /failed in part 2 of 2/);
       assert.match(error.message, /out of bounds/);
       return true;
     });
@@ -183,11 +203,11 @@ test('a process that used the pool exits on its own', () => {
     await pool.ready();
     const a = random.normal(random.key(0), [256, 512]);
     np.matmul(a, np.transpose(a));
-    console.log('workers took', pool.workerCalls, 'calls');`;
+    console.log('split', pool.splits, 'calls');`;
   const child = runChild(script, {}, 60_000);
   assert.equal(child.error, undefined, 'the child exited before the timeout');
   assert.equal(child.status, 0, child.stderr);
-  assert.match(child.stdout, /workers took [1-9]\d* calls/);
+  assert.match(child.stdout, /split [1-9]\d* calls/);
 });
 
 function runChild(script: string, env: Record<string, string>, timeout = 120_000) {

@@ -4,8 +4,8 @@
 // threads (the calling thread takes the first, workers the rest), waits for all of them, and
 // returns their results or throws the first error. Kernel calls stay synchronous.
 import {
-  ACTIVE, CONTROL_BYTES, controlViews, ERROR_CHARS, ERROR_LENGTH, FAILED, FN, GEN, MAX_ARGS, MAX_THREADS,
-  NARGS, PENDING, READY, slot, STATE, type ControlViews,
+  claimPart, CONTROL_BYTES, controlViews, COUNT, ERROR_CHARS, ERROR_LENGTH, FAILED, FN, GEN, MAX_ARGS, MAX_THREADS,
+  NARGS, NEXT, PENDING, READY, slot, STATE, TAG_MASK, type ControlViews,
 } from './control.js';
 import type { Platform } from './platform.js';
 
@@ -17,8 +17,20 @@ export interface KernelCall {
   args: number[];
 }
 
-/** Atomics.load polls before a worker (or the caller) sleeps in Atomics.wait. */
-const SPIN = 2000;
+/**
+ * Microseconds a worker keeps polling for the next generation before it sleeps in Atomics.wait.
+ * Waking a sleeping worker costs the caller a futex wake and the worker tens of µs (more under
+ * virtualisation); most gaps between the split kernels of a step are shorter than this. Longer
+ * polling keeps a core busy while the host does its own work between kernels, taking it from V8's
+ * own helper threads (GC, compiler) and from other processes.
+ */
+export const WORKER_SPIN_MICROS = 50;
+/**
+ * Microseconds the caller polls for parts still running on workers before sleeping. It waits
+ * only for parts a worker has already claimed (it runs unclaimed ones itself), which finish
+ * about when its own do.
+ */
+export const CALLER_SPIN_MICROS = 500;
 
 export class Pool {
   private readonly control = new SharedArrayBuffer(CONTROL_BYTES);
@@ -29,7 +41,8 @@ export class Pool {
   private generation = 0;
   private threads: number;
   private failure: unknown = null;
-  /** Kernel calls that ran on a worker (tests use it to see the pool at work). */
+  /** Kernel calls split into parts, and parts that a worker ran (tests use them to see the pool at work). */
+  splits = 0;
   workerCalls = 0;
 
   constructor(
@@ -104,7 +117,7 @@ export class Pool {
       try {
         const handle = this.platform.spawn({
           module: this.module, memory: this.memory, control: this.control, index,
-          kernels: this.kernels, spin: SPIN,
+          kernels: this.kernels, spinMicros: WORKER_SPIN_MICROS,
         });
         handle.onFailure((error) => {
           Atomics.store(this.views.ints, slot(index, STATE), FAILED);
@@ -120,43 +133,55 @@ export class Pool {
   }
 
   /**
-   * Runs calls[0] on this thread and calls[w + 1] on worker w, all at once; returns their results
-   * in order once every one has finished. If any threw, throws an Error naming the first (after
-   * all have finished, so no worker is still writing memory the caller is about to free).
+   * Runs the calls as the parts of one kernel call: calls[0] on this thread, the others on
+   * whichever threads claim them first (this one too, once its own part is done); returns their
+   * results in order once every one has finished. If any threw, throws an Error naming the first
+   * (after all have finished, so no worker is still writing memory the caller is about to free).
    */
   run(calls: KernelCall[]): number[] {
     const { ints, args, results } = this.views;
-    const workers = calls.length - 1;
+    const count = calls.length;
     const gen = ++this.generation | 0;
-    for (let w = 0; w < workers; w++) {
-      const call = calls[w + 1];
+    for (let p = 1; p < count; p++) {
+      const call = calls[p];
       if (call.args.length > MAX_ARGS) throw new Error(`pool: ${call.args.length} arguments, at most ${MAX_ARGS}`);
-      ints[slot(w, FN)] = call.fn;
-      ints[slot(w, NARGS)] = call.args.length;
-      ints[slot(w, ERROR_LENGTH)] = 0;
-      args.set(call.args, w * MAX_ARGS);
-      Atomics.store(ints, slot(w, ACTIVE), gen);
+      ints[slot(p - 1, FN)] = call.fn;
+      ints[slot(p - 1, NARGS)] = call.args.length;
+      ints[slot(p - 1, ERROR_LENGTH)] = 0;
+      args.set(call.args, (p - 1) * MAX_ARGS);
     }
-    Atomics.store(ints, PENDING, workers);
+    Atomics.store(ints, COUNT, count);
+    Atomics.store(ints, PENDING, count - 1);
+    Atomics.store(ints, NEXT, ((gen & TAG_MASK) << 8) | 1);
     Atomics.store(ints, GEN, gen);
-    Atomics.notify(ints, GEN);
-    this.workerCalls += workers;
+    Atomics.notify(ints, GEN, count - 1);
+    this.splits++;
 
-    let first: number;
-    let ownError: unknown = null;
-    try {
-      first = this.fns[calls[0].fn](...calls[0].args);
-    } catch (error) {
-      ownError = error;
-      first = NaN;
+    const out: number[] = new Array(count);
+    const errors: unknown[] = new Array(count);
+    const own = (p: number) => {
+      try {
+        out[p] = this.fns[calls[p].fn](...calls[p].args);
+      } catch (error) {
+        errors[p] = error ?? new Error('unknown error');
+      }
+    };
+    own(0);
+    let mine = 0;
+    for (let p; (p = claimPart(ints, NEXT, COUNT, gen & TAG_MASK)) > 0; mine++) {
+      own(p);
+      Atomics.sub(ints, PENDING, 1);
     }
     this.waitForWorkers();
-    if (ownError !== null) throw ownError;
-    const out = [first];
-    for (let w = 0; w < workers; w++) {
-      const length = ints[slot(w, ERROR_LENGTH)];
-      if (length > 0) throw this.workerError(w, calls[w + 1].fn, length);
-      out.push(results[w]);
+    this.workerCalls += count - 1 - mine;
+    for (let p = 0; p < count; p++) {
+      const fail = (text: string) =>
+        new Error(`wasm kernel ${this.kernels[calls[p].fn]} failed in part ${p + 1} of ${count}: ${text}`, { cause: errors[p] });
+      if (errors[p] !== undefined) throw fail(String((errors[p] as Error).message ?? errors[p]));
+      if (p in out) continue; // run here
+      const length = ints[slot(p - 1, ERROR_LENGTH)];
+      if (length > 0) throw fail(this.errorText(p - 1, length));
+      out[p] = results[p - 1];
     }
     return out;
   }
@@ -169,17 +194,23 @@ export class Pool {
       return;
     }
     let pending = Atomics.load(ints, PENDING);
-    for (let i = 0; pending !== 0 && i < SPIN; i++) pending = Atomics.load(ints, PENDING);
+    if (pending !== 0) {
+      const until = performance.now() + CALLER_SPIN_MICROS / 1000;
+      for (let i = 1; pending !== 0; i++) {
+        pending = Atomics.load(ints, PENDING);
+        if ((i & 63) === 0 && performance.now() > until) break;
+      }
+    }
     while (pending !== 0) {
       Atomics.wait(ints, PENDING, pending);
       pending = Atomics.load(ints, PENDING);
     }
   }
 
-  private workerError(w: number, fn: number, length: number): Error {
-    const codes = this.views.errors.slice(w * ERROR_CHARS, w * ERROR_CHARS + length);
+  private errorText(s: number, length: number): string {
+    const codes = this.views.errors.slice(s * ERROR_CHARS, s * ERROR_CHARS + length);
     let text = '';
     for (const c of codes) text += String.fromCharCode(c);
-    return new Error(`wasm kernel ${this.kernels[fn]} failed on pool worker ${w + 1}: ${text}`);
+    return text;
   }
 }

@@ -3,11 +3,12 @@
 // bundle without a separate file to ship or resolve. It needs nothing but WebAssembly and Atomics.
 //
 // The worker instantiates the compiled core over the shared memory, marks itself ready, then loops:
-// wait (briefly spinning, then Atomics.wait) for a new generation; if its slot is active in it,
-// call the kernel with its arguments, store the result or the error message, and count itself off.
+// wait (polling for spinMicros, then Atomics.wait) for a new generation, then claim its parts one
+// at a time until none is left (control.ts): call the kernel with the part's arguments, store the
+// result or the error message, and count the part off.
 import {
-  ACTIVE, ARGS_OFFSET, ERROR_CHARS, ERROR_LENGTH, ERRORS_OFFSET, FAILED, FN, GEN, MAX_ARGS, MAX_WORKERS,
-  NARGS, PENDING, READY, RESULTS_OFFSET, SLOT_INTS, SLOTS, STATE,
+  ARGS_OFFSET, claimPart, COUNT, ERROR_CHARS, ERROR_LENGTH, ERRORS_OFFSET, FAILED, FN, GEN, MAX_ARGS, MAX_WORKERS,
+  NARGS, NEXT, PENDING, READY, RESULTS_OFFSET, SLOT_INTS, SLOTS, STATE, TAG_MASK,
 } from './control.js';
 
 /** What a worker receives: `workerData` in Node, the first message in a browser. */
@@ -19,22 +20,23 @@ export interface WorkerInit {
   index: number;
   /** Export names, in the order the caller refers to them by number. */
   kernels: string[];
-  /** Atomics.load polls of the generation before sleeping in Atomics.wait. */
-  spin: number;
+  /** Microseconds to keep polling for the next generation before sleeping in Atomics.wait. */
+  spinMicros: number;
 }
 
-const body = `function runWorker(init) {
-  const { module, memory, control, index, kernels, spin } = init;
+const body = `${claimPart.toString()}
+function runWorker(init) {
+  const { module, memory, control, index, kernels, spinMicros } = init;
   const ints = new Int32Array(control, 0, ${SLOTS + MAX_WORKERS * SLOT_INTS});
-  const args = new Float64Array(control, ${ARGS_OFFSET} + index * ${MAX_ARGS * 8}, ${MAX_ARGS});
+  const args = new Float64Array(control, ${ARGS_OFFSET}, ${MAX_WORKERS * MAX_ARGS});
   const results = new Float64Array(control, ${RESULTS_OFFSET}, ${MAX_WORKERS});
-  const errors = new Uint16Array(control, ${ERRORS_OFFSET} + index * ${ERROR_CHARS * 2}, ${ERROR_CHARS});
-  const at = (field) => ${SLOTS} + index * ${SLOT_INTS} + field;
-  const report = (error) => {
+  const errors = new Uint16Array(control, ${ERRORS_OFFSET}, ${MAX_WORKERS * ERROR_CHARS});
+  const at = (s, field) => ${SLOTS} + s * ${SLOT_INTS} + field;
+  const report = (s, error) => {
     const text = String(error && error.stack ? (error.name + ': ' + error.message) : error);
     const length = Math.min(text.length, ${ERROR_CHARS});
-    for (let i = 0; i < length; i++) errors[i] = text.charCodeAt(i);
-    Atomics.store(ints, at(${ERROR_LENGTH}), length);
+    for (let i = 0; i < length; i++) errors[s * ${ERROR_CHARS} + i] = text.charCodeAt(i);
+    Atomics.store(ints, at(s, ${ERROR_LENGTH}), length);
   };
   // read before saying ready: a generation posted after READY is one this worker has not seen
   let seen = Atomics.load(ints, ${GEN});
@@ -50,30 +52,41 @@ const body = `function runWorker(init) {
     });
     fns = kernels.map((name) => instance.exports[name]);
   } catch (error) {
-    report(error);
-    Atomics.store(ints, at(${STATE}), ${FAILED});
+    report(index, error);
+    Atomics.store(ints, at(index, ${STATE}), ${FAILED});
     return;
   }
-  Atomics.store(ints, at(${STATE}), ${READY});
+  Atomics.store(ints, at(index, ${STATE}), ${READY});
   const call = [];
   for (;;) {
     let gen = Atomics.load(ints, ${GEN});
-    for (let i = 0; gen === seen && i < spin; i++) gen = Atomics.load(ints, ${GEN});
+    if (gen === seen) {
+      // poll (reading the clock every 64 polls) before sleeping: a wake costs tens of µs
+      const until = performance.now() + spinMicros / 1000;
+      for (let i = 1; gen === seen; i++) {
+        gen = Atomics.load(ints, ${GEN});
+        if ((i & 63) === 0 && performance.now() > until) break;
+      }
+    }
     while (gen === seen) {
       Atomics.wait(ints, ${GEN}, seen);
       gen = Atomics.load(ints, ${GEN});
     }
     seen = gen;
-    if (Atomics.load(ints, at(${ACTIVE})) !== gen) continue;
-    const fn = fns[ints[at(${FN})]];
-    call.length = ints[at(${NARGS})];
-    for (let i = 0; i < call.length; i++) call[i] = args[i];
-    try {
-      results[index] = fn.apply(null, call);
-    } catch (error) {
-      report(error);
+    for (;;) {
+      const part = claimPart(ints, ${NEXT}, ${COUNT}, gen & ${TAG_MASK});
+      if (part < 0) break;
+      const s = part - 1;
+      const fn = fns[ints[at(s, ${FN})]];
+      call.length = ints[at(s, ${NARGS})];
+      for (let i = 0; i < call.length; i++) call[i] = args[s * ${MAX_ARGS} + i];
+      try {
+        results[s] = fn.apply(null, call);
+      } catch (error) {
+        report(s, error);
+      }
+      if (Atomics.sub(ints, ${PENDING}, 1) === 1) Atomics.notify(ints, ${PENDING});
     }
-    if (Atomics.sub(ints, ${PENDING}, 1) === 1) Atomics.notify(ints, ${PENDING});
   }
 }`;
 
