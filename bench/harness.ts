@@ -42,7 +42,8 @@ export interface TimeOptions {
 /** The variant name of the plain-JS baseline that every suite reports. */
 export const BASELINE = 'js';
 
-function median(sorted: number[]): number {
+/** The median of an ascending array. */
+export function median(sorted: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -4,7 +4,7 @@
 // the 1.86 M-parameter AdaHessian update ≥ 1.5×, 784-128-10 batch 32 no slower than one thread.
 // (Their plain-JS baselines are in the autodiff and optimizers suites; the crossover rows carry one.)
 import os from 'node:os';
-import { BASELINE, timeIt, type BenchRow, type TimeOptions } from '../harness.js';
+import { BASELINE, median, timeIt, type BenchRow, type TimeOptions, type Timing } from '../harness.js';
 import { adahessianUpdateJs } from '../baseline/optimizers.js';
 import { model } from './autodiff.js';
 import { gradAndHessian, valueAndGrad, random, setThreads, getThreads } from '../../src/index.js';
@@ -17,24 +17,51 @@ const ALL = Math.max(2, os.availableParallelism());
 const MANY = `${ALL} threads`;
 const ONE = '1 thread';
 
-/** Times `fn` with 1 thread and with ALL threads (workers started and warm first). */
-async function both(fn: () => void, opts: TimeOptions): Promise<{ one: ReturnType<typeof timeIt>; many: ReturnType<typeof timeIt> }> {
+/** Rounds of one thread then all threads, taking turns, so that a burst of load elsewhere (other processes on a shared machine) falls on both. */
+const ROUNDS = 5;
+
+interface Both {
+  one: Timing;
+  many: Timing;
+  /** The median over the rounds of one round's 1-thread time / all-thread time. */
+  speedup: number;
+}
+
+const middle = (values: number[]) => median([...values].sort((a, b) => a - b));
+
+/** The rounds' timings as one: the median of their medians, the least minimum, the largest maximum. */
+function pooled(rounds: Timing[]): Timing {
+  return {
+    medianMs: middle(rounds.map((t) => t.medianMs)),
+    minMs: Math.min(...rounds.map((t) => t.minMs)),
+    maxMs: Math.max(...rounds.map((t) => t.maxMs)),
+    samples: rounds.reduce((sum, t) => sum + t.samples, 0),
+  };
+}
+
+/** Times `fn` with 1 thread and with ALL threads in alternating rounds (workers started and warm first). */
+async function both(fn: () => void, opts: TimeOptions): Promise<Both> {
   const previous = getThreads();
+  const perRound = { ...opts, minSamples: Math.ceil((opts.minSamples ?? 5) / ROUNDS), maxTime: (opts.maxTime ?? 0.5) / ROUNDS };
+  const ones: Timing[] = [];
+  const manys: Timing[] = [];
   try {
-    setThreads(1);
-    const one = timeIt(fn, opts);
-    setThreads(ALL);
-    await pool?.ready();
-    const many = timeIt(fn, opts);
-    return { one, many };
+    for (let r = 0; r < ROUNDS; r++) {
+      setThreads(1);
+      ones.push(timeIt(fn, perRound));
+      setThreads(ALL);
+      await pool?.ready();
+      manys.push(timeIt(fn, perRound));
+    }
   } finally {
     setThreads(previous);
   }
+  return { one: pooled(ones), many: pooled(manys), speedup: middle(ones.map((t, r) => t.medianMs / manys[r].medianMs)) };
 }
 
 async function steps(rows: BenchRow[]): Promise<void> {
-  const push = (name: string, shape: string, t: { one: ReturnType<typeof timeIt>; many: ReturnType<typeof timeIt> }, target: string) => {
-    const speedup = `${(t.one.medianMs / t.many.medianMs).toFixed(2)}× with ${ALL} threads (${target})`;
+  const push = (name: string, shape: string, t: Both, target: string) => {
+    const speedup = `${t.speedup.toFixed(2)}× with ${ALL} threads (${target}; median of ${ROUNDS} alternating rounds)`;
     rows.push({ suite: 'threads', name, shape, variant: MANY, ...ms(t.many), note: speedup });
     rows.push({ suite: 'threads', name, shape, variant: ONE, ...ms(t.one) });
   };
@@ -69,7 +96,7 @@ async function steps(rows: BenchRow[]): Promise<void> {
   rows.push({ suite: 'threads', name: 'adahessian update()', shape: label, variant: BASELINE, ...ms(tJs) });
 }
 
-function ms(t: ReturnType<typeof timeIt>) {
+function ms(t: Timing) {
   return { medianMs: t.medianMs, minMs: t.minMs, maxMs: t.maxMs };
 }
 
@@ -164,7 +191,7 @@ async function crossovers(rows: BenchRow[]): Promise<void> {
           const tJs = timeIt(js, { minSamples: 5, maxTime: 0.2 });
           const shape = `${n} (${(n / ALL).toFixed(0)} per thread)`;
           const name = `split ${family}: ${kernel}`;
-          const note = `${(t.one.medianMs / t.many.medianMs).toFixed(2)}× split; MIN_WORK.${family} = ${saved}`;
+          const note = `${t.speedup.toFixed(2)}× split; MIN_WORK.${family} = ${saved}`;
           rows.push({ suite: 'threads', name, shape, variant: MANY, ...ms(t.many), note });
           rows.push({ suite: 'threads', name, shape, variant: ONE, ...ms(t.one) });
           rows.push({ suite: 'threads', name, shape, variant: BASELINE, ...ms(tJs) });
