@@ -141,6 +141,12 @@ function residentAddress(t: Tensor): number {
   return t instanceof ResidentTensor ? t.address : -1;
 }
 
+/** Where the kernels read an input leaf: its block, or room in the arena that it is copied into. */
+function inputAddress(t: Tensor): number {
+  const resident = residentAddress(t);
+  return resident >= 0 ? resident : allocF32(t.size);
+}
+
 /** How messages name a state array. */
 const ARRAY_NAMES: Record<string, string> = {
   m: 'the first moment m',
@@ -221,7 +227,7 @@ export function updateTree(rule: LeafRule, i: number, inputs: (Tree | null)[], s
           size: sizes[k],
           old: resident ? addresses(k, (group, leaf) => state.arrays.address(group, leaf)) : next,
           next,
-          inputs: inputLeavesList.map((l) => (l === null ? 0 : residentAddress(l[k]) >= 0 ? residentAddress(l[k]) : allocF32(sizes[k]))),
+          inputs: inputLeavesList.map((l) => (l === null ? 0 : inputAddress(l[k]))),
         };
       });
       for (let k = 0; k < count; k++) {

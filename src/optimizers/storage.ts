@@ -8,7 +8,6 @@
 // most RESIDENT_STATES states hold blocks at once; beyond that an update works in the arena and
 // copies its result out to JS memory (as every update did before states stayed in wasm). States
 // from init or deserialize are in JS memory.
-import { core } from '../wasm/instance.js';
 import { f32 } from '../wasm/arena.js';
 import { allocBlock, freeBlock } from '../wasm/resident.js';
 
@@ -81,12 +80,11 @@ export class StateArrays {
     return this.blocks ? this.blocks[group][leaf] : -1;
   }
 
-  /** Copies a group's leaf into the `count` floats at `ptr` (in wasm memory). */
+  /** Copies a group's leaf, held in JS memory, into wasm memory at `ptr` (resident arrays are read where they are). */
   copyTo(group: number, leaf: number, ptr: number): void {
     this.check();
-    const n = this.sizes[leaf];
-    if (this.blocks) core.copyInto(this.blocks[group][leaf], ptr, n, false);
-    else f32(ptr, n).set(this.js![group][leaf]);
+    if (!this.js) throw new Error('copyTo: these arrays are in wasm memory; read them at address()');
+    f32(ptr, this.sizes[leaf]).set(this.js[group][leaf]);
   }
 
   /** A copy of a group's leaf in JS memory. */
