@@ -137,8 +137,10 @@ export class Pool {
    * whichever threads claim them first (this one too, once its own part is done); returns their
    * results in order once every one has finished. If any threw, throws an Error naming the first
    * (after all have finished, so no worker is still writing memory the caller is about to free).
+   * With `wake` false, sleeping workers stay asleep (the parts are too short to repay a wake):
+   * only workers still polling after their last part join in.
    */
-  run(calls: KernelCall[]): number[] {
+  run(calls: KernelCall[], wake = true): number[] {
     const { ints, args, results } = this.views;
     const count = calls.length;
     const gen = ++this.generation | 0;
@@ -154,7 +156,7 @@ export class Pool {
     Atomics.store(ints, PENDING, count - 1);
     Atomics.store(ints, NEXT, ((gen & TAG_MASK) << 8) | 1);
     Atomics.store(ints, GEN, gen);
-    Atomics.notify(ints, GEN, count - 1);
+    if (wake) Atomics.notify(ints, GEN, count - 1);
     this.splits++;
 
     const out: number[] = new Array(count);

@@ -110,6 +110,18 @@ function range(n: number, parts: number, t: number, grain: number): [number, num
   return [Math.min(n, t * chunk), Math.min(n, (t + 1) * chunk)];
 }
 
+/**
+ * A split call wakes sleeping workers only when each part has at least WAKE × its MIN_WORK: waking
+ * costs the caller a futex call and the worker tens of µs before it claims anything, which only a
+ * long part repays (and on a busy machine the woken worker may even displace the caller). Smaller
+ * parts go to workers still polling after their last part, else the caller runs them all.
+ */
+export const WAKE = 4;
+
+function wakes(work: number, parts: number, minWork: number): boolean {
+  return work >= WAKE * minWork * parts;
+}
+
 function partsFor(pool: Pool, work: number, minWork: number): number {
   const wanted = Math.floor(work / minWork);
   return wanted >= 2 ? pool.available(wanted) : 1;
@@ -134,7 +146,7 @@ function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSp
       });
       calls.push({ fn, args: own });
     }
-    return combine(pool.run(calls), split.combine);
+    return combine(pool.run(calls, wakes(n, parts, MIN_WORK[split.family])), split.combine);
   };
 }
 
@@ -156,7 +168,7 @@ function rows(pool: Pool, name: string, raw: Kernel, split: RowsSplit): Kernel {
       if (end <= start) break;
       calls.push({ fn, args: [x + start * xRow, y + start * yRow, end - start, ...args.slice(3)] });
     }
-    pool.run(calls);
+    pool.run(calls, wakes(outer * len * inner, parts, MIN_WORK.rows));
     return 0;
   };
 }
@@ -185,7 +197,7 @@ function rowSteps(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit
       });
       calls.push({ fn, args: own });
     }
-    return combine(pool.run(calls), split.combine);
+    return combine(pool.run(calls, wakes(outer * len * inner, parts, MIN_WORK[split.family])), split.combine);
   };
 }
 
@@ -240,7 +252,7 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
         fn,
         args: [a, b, c, m, k, n, flags, bias, pack + t * scratch, i0, i1, j0, j1],
       }));
-      pool.run(calls);
+      pool.run(calls, wakes(m * Math.max(k, 1) * n, parts, MIN_WORK.matmul));
       return 0;
     },
   };
@@ -260,6 +272,10 @@ function conv(pool: Pool, raw: Kernels): Kernels {
     const { batch, perImage, k, o } = shape(geometry);
     return matmulParts(batch * perImage, k, o, threads);
   };
+  const work = (geometry: number) => {
+    const { batch, perImage, k, o } = shape(geometry);
+    return batch * perImage * k * o;
+  };
   const perThread = (geometry: number) => {
     const bytes = raw.convScratchBytes(geometry);
     return bytes < 0 ? -1 : Math.ceil(bytes / PACK_ALIGN) * PACK_ALIGN;
@@ -274,7 +290,8 @@ function conv(pool: Pool, raw: Kernels): Kernels {
     const fn = pool.kernel(name);
     const ranges = cut(parts);
     if (ranges.length <= 1) return false;
-    pool.run(ranges.map((range, t) => ({ fn, args: [...args, flags, scratch + t * own, ...range] })));
+    const wake = wakes(work(geometry), ranges.length, MIN_WORK.matmul);
+    pool.run(ranges.map((range, t) => ({ fn, args: [...args, flags, scratch + t * own, ...range] })), wake);
     return true;
   };
   return {
