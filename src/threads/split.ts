@@ -9,20 +9,21 @@
 //                averages): each output row is one thread's; likewise the optimizer steps that read
 //                per-row values (AdaHessian's spatial means)
 //   matmul       blocks of C through matmulBlock: ranges of 8-column panels, or of rows when C is
-//                too narrow; each thread with its own packing scratch (matmulPackBytes reserves one
-//                per thread)
+//                too narrow, up to PARTS_PER_THREAD per thread; each part with its own packing
+//                scratch (matmulPackBytes reserves one per part)
 //   convolution  the forward pass by ranges of output positions, the input gradient by ranges of
 //                images (an image's dx receives from its own positions only), the kernel gradient
-//                by blocks of dk as matmul cuts C; one scratch per thread (convScratchBytes reserves them)
+//                by blocks of dk as matmul cuts C; one scratch per part (convScratchBytes reserves them)
 //
 // Small calls stay on the calling thread: a call is split into at most work / MIN_WORK parts, so
 // each thread gets at least MIN_WORK (bench/suites/threads.ts measures where a split starts to pay).
 import type { KernelCall, Pool } from './pool.js';
+import { MAX_THREADS } from './control.js';
 
 type Kernel = (...args: number[]) => number;
 export type Kernels = Record<string, Kernel>;
 
-/** Minimum work per thread, by family (elements, or multiply-adds for matmul). */
+/** Minimum work per part, by family (elements, or multiply-adds for matmul). */
 export const MIN_WORK = {
   /** one or two arithmetic operations per element: bound by memory bandwidth */
   light: 1 << 18,
@@ -222,11 +223,24 @@ function matmulBlocks(m: number, n: number, parts: number): number[][] {
   return blocks;
 }
 
+/**
+ * Parts per thread a matmul (or convolution) is cut into at most: the threads claim parts as they
+ * go, so a thread held up (late to wake, or descheduled by another process) leaves the rest of
+ * its share to the others. Each part still has at least MIN_WORK.matmul.
+ */
+const PARTS_PER_THREAD = 4;
+
 /** The most parts a matmul of this shape is split into with `threads` threads. */
 function matmulParts(m: number, k: number, n: number, threads: number): number {
   const byWork = Math.floor((m * Math.max(k, 1) * n) / MIN_WORK.matmul);
   const byShape = (n >> 3) >= 4 ? n >> 3 : m >> 2; // panels, or blocks of 4 rows
-  return Math.max(1, Math.min(threads, byWork, byShape));
+  return Math.max(1, Math.min(threads * PARTS_PER_THREAD, MAX_THREADS, byWork, byShape));
+}
+
+/** How many parts to cut a matmul of `wanted` parts into now: 1 unless workers are ready to help. */
+function matmulPartsNow(pool: Pool, wanted: number): number {
+  const threads = wanted >= 2 ? pool.available(wanted) : 1;
+  return threads <= 1 ? 1 : Math.min(wanted, threads * PARTS_PER_THREAD);
 }
 
 const PACK_ALIGN = 64;
@@ -238,14 +252,13 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
     return bytes < 0 ? -1 : Math.ceil(bytes / PACK_ALIGN) * PACK_ALIGN;
   };
   return {
-    // one scratch per thread that may take a part
+    // one scratch per part
     matmulPackBytes(m, k, n, flags) {
       const bytes = perThread(m, k, n, flags);
       return bytes < 0 ? -1 : bytes * matmulParts(m, k, n, pool.threadCount);
     },
     matmul(a, b, c, m, k, n, flags, bias, pack) {
-      const wanted = matmulParts(m, k, n, pool.threadCount);
-      const parts = wanted >= 2 ? pool.available(wanted) : 1;
+      const parts = matmulPartsNow(pool, matmulParts(m, k, n, pool.threadCount));
       if (parts <= 1) return raw.matmul(a, b, c, m, k, n, flags, bias, pack);
       const scratch = perThread(m, k, n, flags);
       const calls = matmulBlocks(m, n, parts).map(([i0, i1, j0, j1], t) => ({
@@ -283,8 +296,7 @@ function conv(pool: Pool, raw: Kernels): Kernels {
   /** Runs `name` over the parts that `cut` makes, each with its own scratch; false if not split. */
   const split = (name: string, geometry: number, flags: number, scratch: number, cut: (parts: number) => number[][], args: number[]) => {
     if (flags & CONV_SCALAR) return false;
-    const wanted = partsFor(geometry, pool.threadCount);
-    const parts = wanted >= 2 ? pool.available(wanted) : 1;
+    const parts = matmulPartsNow(pool, partsFor(geometry, pool.threadCount));
     if (parts <= 1) return false;
     const own = perThread(geometry);
     const fn = pool.kernel(name);
