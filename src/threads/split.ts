@@ -9,14 +9,15 @@
 //                averages): each output row is one thread's; likewise the optimizer steps that read
 //                per-row values (AdaHessian's spatial means)
 //   matmul       blocks of C through matmulBlock: ranges of 8-column panels, or of rows when C is
-//                too narrow, up to PARTS_PER_THREAD per thread; each part with its own packing
+//                too narrow; each part with its own packing
 //                scratch (matmulPackBytes reserves one per part)
 //   convolution  the forward pass by ranges of output positions, the input gradient by ranges of
 //                images (an image's dx receives from its own positions only), the kernel gradient
 //                by blocks of dk as matmul cuts C; one scratch per part (convScratchBytes reserves them)
 //
 // Small calls stay on the calling thread: a call is split into at most work / MIN_WORK parts, so
-// each thread gets at least MIN_WORK (bench/suites/threads.ts measures where a split starts to pay).
+// each part has at least MIN_WORK (bench/suites/threads.ts measures where a split starts to pay),
+// and into at most PARTS_PER_THREAD parts per thread, which the threads claim as they go.
 import type { KernelCall, Pool } from './pool.js';
 import { MAX_THREADS } from './control.js';
 
@@ -112,20 +113,33 @@ function range(n: number, parts: number, t: number, grain: number): [number, num
 }
 
 /**
- * A split call wakes sleeping workers only when each part has at least WAKE × its MIN_WORK: waking
- * costs the caller a futex call and the worker tens of µs before it claims anything, which only a
- * long part repays (and on a busy machine the woken worker may even displace the caller). Smaller
- * parts go to workers still polling after their last part, else the caller runs them all.
+ * A split call wakes sleeping workers only when each thread's share has at least WAKE × its
+ * family's MIN_WORK: waking costs the caller a futex call and the worker tens of µs before it
+ * claims anything, which only a long share repays (and on a busy machine the woken worker may
+ * even displace the caller). Smaller calls go to workers still polling after their last part,
+ * else the caller runs all the parts.
  */
 export const WAKE = 4;
 
-function wakes(work: number, parts: number, minWork: number): boolean {
-  return work >= WAKE * minWork * parts;
+function wakes(pool: Pool, work: number, minWork: number): boolean {
+  return work >= WAKE * minWork * pool.threadCount;
+}
+
+/**
+ * Parts per thread a call is cut into at most: the threads claim parts as they go, so a thread
+ * held up (late to wake, or descheduled by another process) leaves the rest of its share to the
+ * others. Each part still has at least its family's MIN_WORK.
+ */
+const PARTS_PER_THREAD = 4;
+
+/** How many parts to cut a call that could take `wanted` parts into now: 1 unless workers are ready to help. */
+function partsNow(pool: Pool, wanted: number): number {
+  const threads = wanted >= 2 ? pool.available(wanted) : 1;
+  return threads <= 1 ? 1 : Math.min(wanted, threads * PARTS_PER_THREAD, MAX_THREADS);
 }
 
 function partsFor(pool: Pool, work: number, minWork: number): number {
-  const wanted = Math.floor(work / minWork);
-  return wanted >= 2 ? pool.available(wanted) : 1;
+  return partsNow(pool, Math.floor(work / minWork));
 }
 
 function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit): Kernel {
@@ -147,7 +161,7 @@ function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSp
       });
       calls.push({ fn, args: own });
     }
-    return combine(pool.run(calls, wakes(n, parts, MIN_WORK[split.family])), split.combine);
+    return combine(pool.run(calls, wakes(pool, n, MIN_WORK[split.family])), split.combine);
   };
 }
 
@@ -169,7 +183,7 @@ function rows(pool: Pool, name: string, raw: Kernel, split: RowsSplit): Kernel {
       if (end <= start) break;
       calls.push({ fn, args: [x + start * xRow, y + start * yRow, end - start, ...args.slice(3)] });
     }
-    pool.run(calls, wakes(outer * len * inner, parts, MIN_WORK.rows));
+    pool.run(calls, wakes(pool, outer * len * inner, MIN_WORK.rows));
     return 0;
   };
 }
@@ -198,7 +212,7 @@ function rowSteps(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit
       });
       calls.push({ fn, args: own });
     }
-    return combine(pool.run(calls, wakes(outer * len * inner, parts, MIN_WORK[split.family])), split.combine);
+    return combine(pool.run(calls, wakes(pool, outer * len * inner, MIN_WORK[split.family])), split.combine);
   };
 }
 
@@ -223,24 +237,11 @@ function matmulBlocks(m: number, n: number, parts: number): number[][] {
   return blocks;
 }
 
-/**
- * Parts per thread a matmul (or convolution) is cut into at most: the threads claim parts as they
- * go, so a thread held up (late to wake, or descheduled by another process) leaves the rest of
- * its share to the others. Each part still has at least MIN_WORK.matmul.
- */
-const PARTS_PER_THREAD = 4;
-
 /** The most parts a matmul of this shape is split into with `threads` threads. */
 function matmulParts(m: number, k: number, n: number, threads: number): number {
   const byWork = Math.floor((m * Math.max(k, 1) * n) / MIN_WORK.matmul);
   const byShape = (n >> 3) >= 4 ? n >> 3 : m >> 2; // panels, or blocks of 4 rows
   return Math.max(1, Math.min(threads * PARTS_PER_THREAD, MAX_THREADS, byWork, byShape));
-}
-
-/** How many parts to cut a matmul of `wanted` parts into now: 1 unless workers are ready to help. */
-function matmulPartsNow(pool: Pool, wanted: number): number {
-  const threads = wanted >= 2 ? pool.available(wanted) : 1;
-  return threads <= 1 ? 1 : Math.min(wanted, threads * PARTS_PER_THREAD);
 }
 
 const PACK_ALIGN = 64;
@@ -258,14 +259,14 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
       return bytes < 0 ? -1 : bytes * matmulParts(m, k, n, pool.threadCount);
     },
     matmul(a, b, c, m, k, n, flags, bias, pack) {
-      const parts = matmulPartsNow(pool, matmulParts(m, k, n, pool.threadCount));
+      const parts = partsNow(pool, matmulParts(m, k, n, pool.threadCount));
       if (parts <= 1) return raw.matmul(a, b, c, m, k, n, flags, bias, pack);
       const scratch = perThread(m, k, n, flags);
       const calls = matmulBlocks(m, n, parts).map(([i0, i1, j0, j1], t) => ({
         fn,
         args: [a, b, c, m, k, n, flags, bias, pack + t * scratch, i0, i1, j0, j1],
       }));
-      pool.run(calls, wakes(m * Math.max(k, 1) * n, parts, MIN_WORK.matmul));
+      pool.run(calls, wakes(pool, m * Math.max(k, 1) * n, MIN_WORK.matmul));
       return 0;
     },
   };
@@ -296,13 +297,13 @@ function conv(pool: Pool, raw: Kernels): Kernels {
   /** Runs `name` over the parts that `cut` makes, each with its own scratch; false if not split. */
   const split = (name: string, geometry: number, flags: number, scratch: number, cut: (parts: number) => number[][], args: number[]) => {
     if (flags & CONV_SCALAR) return false;
-    const parts = matmulPartsNow(pool, partsFor(geometry, pool.threadCount));
+    const parts = partsNow(pool, partsFor(geometry, pool.threadCount));
     if (parts <= 1) return false;
     const own = perThread(geometry);
     const fn = pool.kernel(name);
     const ranges = cut(parts);
     if (ranges.length <= 1) return false;
-    const wake = wakes(work(geometry), ranges.length, MIN_WORK.matmul);
+    const wake = wakes(pool, work(geometry), MIN_WORK.matmul);
     pool.run(ranges.map((range, t) => ({ fn, args: [...args, flags, scratch + t * own, ...range] })), wake);
     return true;
   };
