@@ -17,7 +17,8 @@
 //
 // Small calls stay on the calling thread: a call is split into at most work / MIN_WORK parts, so
 // each part has at least MIN_WORK (bench/suites/threads.ts measures where a split starts to pay),
-// and into at most PARTS_PER_THREAD parts per thread, which the threads claim as they go.
+// and into at most PARTS_PER_THREAD parts per thread (matmul: MATMUL_PARTS_PER_THREAD), which the
+// threads claim as they go.
 import type { KernelCall, Pool } from './pool.js';
 import { MAX_THREADS } from './control.js';
 
@@ -131,11 +132,18 @@ function wakes(pool: Pool, work: number, minWork: number): boolean {
  * others. Each part still has at least its family's MIN_WORK.
  */
 const PARTS_PER_THREAD = 4;
+/**
+ * A matmul (or convolution) part has its own fixed costs: copying its rows of a transposed A,
+ * packing B's panels, for convolutions gathering patches. Measured on the full MLP's products,
+ * more parts than threads lost more to those than they won back: one part per thread (a thread
+ * that has not started its part still leaves it to the others).
+ */
+const MATMUL_PARTS_PER_THREAD = 1;
 
 /** How many parts to cut a call that could take `wanted` parts into now: 1 unless workers are ready to help. */
-function partsNow(pool: Pool, wanted: number): number {
+function partsNow(pool: Pool, wanted: number, perThread = PARTS_PER_THREAD): number {
   const threads = wanted >= 2 ? pool.available(wanted) : 1;
-  return threads <= 1 ? 1 : Math.min(wanted, threads * PARTS_PER_THREAD, MAX_THREADS);
+  return threads <= 1 ? 1 : Math.min(wanted, threads * perThread, MAX_THREADS);
 }
 
 function partsFor(pool: Pool, work: number, minWork: number): number {
@@ -241,7 +249,7 @@ function matmulBlocks(m: number, n: number, parts: number): number[][] {
 function matmulParts(m: number, k: number, n: number, threads: number): number {
   const byWork = Math.floor((m * Math.max(k, 1) * n) / MIN_WORK.matmul);
   const byShape = (n >> 3) >= 4 ? n >> 3 : m >> 2; // panels, or blocks of 4 rows
-  return Math.max(1, Math.min(threads * PARTS_PER_THREAD, MAX_THREADS, byWork, byShape));
+  return Math.max(1, Math.min(threads * MATMUL_PARTS_PER_THREAD, MAX_THREADS, byWork, byShape));
 }
 
 const PACK_ALIGN = 64;
@@ -259,7 +267,7 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
       return bytes < 0 ? -1 : bytes * matmulParts(m, k, n, pool.threadCount);
     },
     matmul(a, b, c, m, k, n, flags, bias, pack) {
-      const parts = partsNow(pool, matmulParts(m, k, n, pool.threadCount));
+      const parts = partsNow(pool, matmulParts(m, k, n, pool.threadCount), MATMUL_PARTS_PER_THREAD);
       if (parts <= 1) return raw.matmul(a, b, c, m, k, n, flags, bias, pack);
       const scratch = perThread(m, k, n, flags);
       const calls = matmulBlocks(m, n, parts).map(([i0, i1, j0, j1], t) => ({
@@ -297,7 +305,7 @@ function conv(pool: Pool, raw: Kernels): Kernels {
   /** Runs `name` over the parts that `cut` makes, each with its own scratch; false if not split. */
   const split = (name: string, geometry: number, flags: number, scratch: number, cut: (parts: number) => number[][], args: number[]) => {
     if (flags & CONV_SCALAR) return false;
-    const parts = partsNow(pool, partsFor(geometry, pool.threadCount));
+    const parts = partsNow(pool, partsFor(geometry, pool.threadCount), MATMUL_PARTS_PER_THREAD);
     if (parts <= 1) return false;
     const own = perThread(geometry);
     const fn = pool.kernel(name);
