@@ -9,7 +9,7 @@ Commands:
   train      train an MLP or a CNN on MNIST and write a run file (runs/<name>.json) and its curves (.svg)
   verify     verify <run.json>: repeat the run's config; exit 0 only if the final params hash matches
   compare    train Adam and AdaHessian with the same settings, print a table, write both runs and one SVG
-             (what \`npm start\` runs)
+             (\`npm start\` runs compare --model cnn --epochs 2)
 
 train options (defaults depend on --optimizer):
   --optimizer ${OPTIMIZERS.join('|')}      default adam
