@@ -80,7 +80,7 @@ test('CNN params after AdaHessian and Adam steps (convolutions split by position
 });
 
 test('matmul of every transpose and a bias, split by panels and by rows, equals one thread bit for bit', async () => {
-  const shapes: [number, number, number][] = [[128, 300, 200], [1024, 256, 10], [64, 257, 130]];
+  const shapes: [number, number, number][] = [[128, 300, 200], [2048, 256, 10], [128, 257, 130]];
   for (const [m, k, n] of shapes) {
     for (const flags of [0, 1, 2, 3]) {
       const a = random.normal(random.key(m + flags), [m * k]).data;
@@ -122,7 +122,7 @@ test('Rademacher draws, split by ranges of the stream, equal one thread and the 
 
 test('each convolution kernel, split (positions, images, blocks of dk by panels and by rows), equals one thread bit for bit', async () => {
   // dk by panels, by rows, and a first layer's small patch (3×3×1: dk = Pᵀ·dY directly)
-  for (const [xShape, outC] of [[[16, 18, 17, 8], 64], [[16, 18, 17, 8], 12], [[64, 20, 20, 1], 32]] as [number[], number][]) {
+  for (const [xShape, outC] of [[[16, 18, 17, 8], 64], [[32, 18, 17, 8], 12], [[128, 20, 20, 1], 32]] as [number[], number][]) {
     const g = windowGeometry('conv2d', xShape, [3, 3], outC, { strides: [1, 2], padding: 'SAME' });
     const xSize = xShape.reduce((a, b) => a * b, 1);
     const kSize = 3 * 3 * xShape[3] * outC;

@@ -43,6 +43,19 @@ const filled = (seed: number, n: number, lo: number, hi: number) => lcgFloats(se
 const leafArrays = (seed: number, lo = -1, hi = 1) => SIZES.map((n, k) => filled(seed * 31 + k, n, lo, hi));
 const tensors = (arrays: Float32Array[]) => arrays.map((a, k) => new Tensor(a, SHAPES[k]));
 
+/**
+ * Gradients and Hessians as a training loop gets them: from gradAndHessian, still in wasm memory.
+ * f(p) = Σ g0·p + ½ Σ h0·p² has gradient g0 + h0·p and Hutchinson estimate v ⊙ (H v) = h0
+ * exactly (v² = 1), so an update sees the Hessian `hessians` holds.
+ */
+export function residentInputs(params: Tensor[], grads: Tensor[], hessians: Tensor[]): [Tensor[], Tensor[]] {
+  const quadratic = (p: Tensor[]) =>
+    p.map((pk, k) => np.sum(np.add(np.multiply(grads[k], pk), np.multiply(np.multiply(hessians[k], 0.5), np.square(pk))))).reduce((a, b) => np.add(a, b));
+  const [g, h] = gradAndHessian(quadratic, [params], random.key(0)) as [Tensor[], Tensor[]];
+  if (![...g, ...h].every((t) => t instanceof ResidentTensor && t.address >= 0)) throw new Error('gradAndHessian results are not in wasm memory');
+  return [g, h];
+}
+
 export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const row = (name: string, variant: string, t: ReturnType<typeof timeIt>, note?: string): BenchRow => ({
@@ -124,14 +137,8 @@ export async function run(): Promise<BenchRow[]> {
   // them all, once 4 states hold wasm blocks, works in the arena and copies each result out.
   const tUpdate = timeIt(() => update(STEP, grads, hessians, state).dispose(), OPTS);
 
-  // Gradients and Hessians as a training loop gets them: from gradAndHessian, still in wasm memory.
-  // f(p) = Σ g0·p + ½ Σ h0·p² has gradient g0 + h0·p and Hutchinson estimate v ⊙ (H v) = h0
-  // exactly (v² = 1), so the averaging sees the same Hessian as the rows above.
-  const quadratic = (p: Tensor[]) =>
-    p.map((pk, k) => np.sum(np.add(np.multiply(grads[k], pk), np.multiply(np.multiply(hessians[k], 0.5), np.square(pk))))).reduce((a, b) => np.add(a, b));
-  const [residentGrads, residentHessians] = gradAndHessian(quadratic, [tensors(x)], random.key(0)) as [Tensor[], Tensor[]];
-  const stillResident = [...residentGrads, ...residentHessians].every((t) => t instanceof ResidentTensor && t.address >= 0);
-  if (!stillResident) throw new Error('gradAndHessian results are not in wasm memory');
+  // Gradients and Hessians as a training loop gets them (the averaging sees the rows above' Hessian).
+  const [residentGrads, residentHessians] = residentInputs(tensors(x), grads, hessians);
   const updateResident = () => update(STEP, residentGrads, residentHessians, state).dispose();
   const tUpdateResident = timeIt(updateResident, OPTS);
   const pairedToFused = pairedRatio(updateResident, fused);

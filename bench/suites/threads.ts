@@ -7,7 +7,8 @@ import os from 'node:os';
 import { BASELINE, median, timeIt, type BenchRow, type TimeOptions, type Timing } from '../harness.js';
 import { adahessianUpdateJs } from '../baseline/optimizers.js';
 import { model } from './autodiff.js';
-import { gradAndHessian, valueAndGrad, random, setThreads, getThreads } from '../../src/index.js';
+import { residentInputs } from './optimizers.js';
+import { dispose, gradAndHessian, valueAndGrad, random, setThreads, getThreads } from '../../src/index.js';
 import { adahessian } from '../../src/optimizers/index.js';
 import { core, pool } from '../../src/wasm/instance.js';
 import { allocF32, f32, mark, release } from '../../src/wasm/arena.js';
@@ -73,9 +74,10 @@ async function steps(rows: BenchRow[]): Promise<void> {
     const shape = `${sizes.join('-')} batch ${batch}`;
     const opts = sizes[1] > 512 ? { minSamples: 10, maxTime: 3 } : { minSamples: 20, maxTime: 1 };
     const key = random.key(1);
-    push('gradAndHessian', shape, await both(() => gradAndHessian(loss, [params, x, y], key), opts), targets[0]);
+    // as a training step uses them: results read where they are, then disposed (so they stay in wasm memory)
+    push('gradAndHessian', shape, await both(() => dispose(gradAndHessian(loss, [params, x, y], key)), opts), targets[0]);
     const vag = valueAndGrad(loss);
-    push('valueAndGrad', shape, await both(() => vag(params, x, y), opts), targets[1]);
+    push('valueAndGrad', shape, await both(() => dispose(vag(params, x, y)), opts), targets[1]);
   }
 
   // the public AdaHessian update over the full MLP's 1.86 M parameters, with its JS baseline
@@ -84,11 +86,17 @@ async function steps(rows: BenchRow[]): Promise<void> {
   const [init, update] = adahessian({ stepSize: 1e-3 });
   const grads = leaves(2);
   const hessians = leaves(3);
+  // as a training loop runs it: inputs from gradAndHessian (still in wasm memory), old state disposed
+  const [residentGrads, residentHessians] = residentInputs(leaves(1), grads, hessians);
   let state = init(leaves(1));
-  for (let i = 0; i < 10; i++) state = update(i, grads, hessians, state);
+  for (let i = 0; i < 10; i++) {
+    const next = update(i, residentGrads, residentHessians, state);
+    state.dispose();
+    state = next;
+  }
   const label = '784-1024-1024-10 (1.86 M params)';
   const opts = { minSamples: 20, maxTime: 2 };
-  push('adahessian update()', label, await both(() => update(10, grads, hessians, state), opts), 'target ≥ 1.5×');
+  push('adahessian update()', label, await both(() => update(10, residentGrads, residentHessians, state).dispose(), opts), 'target ≥ 1.5×');
   const jsState = shapes.map((shape, k) => ({ shape, x: leaves(1)[k].data, m: grads[k].data.map((q) => 0.1 * q), v: hessians[k].data.map((q) => 0.01 * q * q) }));
   const g = grads.map((t) => t.data);
   const h = hessians.map((t) => t.data);
