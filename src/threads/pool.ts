@@ -1,8 +1,8 @@
 // The thread pool: workers that each hold an instance of the same compiled core over the same
 // shared memory, started lazily and used only once ready (until then the calling thread does the
-// work alone: the bits are the same either way). `run` hands one kernel call to each of several
-// threads (the calling thread takes the first, workers the rest), waits for all of them, and
-// returns their results or throws the first error. Kernel calls stay synchronous.
+// work alone: the bits are the same either way). `run` posts the parts of one kernel call (the
+// calling thread runs the first, then any part no worker has claimed yet), waits for all of them,
+// and returns their results or throws the first error. Kernel calls stay synchronous.
 import {
   claimPart, CONTROL_BYTES, controlViews, COUNT, ERROR_CHARS, ERROR_LENGTH, FAILED, FN, GEN, MAX_ARGS, MAX_THREADS,
   NARGS, NEXT, PENDING, READY, slot, STATE, TAG_MASK, type ControlViews,
