@@ -110,6 +110,12 @@ export class Tracer extends Tensor {
   tangent = 0;
   ct = 0;
   ctDot = 0;
+  /**
+   * Where x̄ and ẋ̄ are put when first written (0: a fresh arena block): a transform points its
+   * inputs' at its result blocks, so the results need no copy.
+   */
+  ctHome = 0;
+  ctDotHome = 0;
 
   constructor(trace: Trace, shape: Shape, primal: number, dep: boolean) {
     super(EMPTY, shape, true);
@@ -157,7 +163,7 @@ export function cotangent(x: Tracer): number {
 export function contributionSlot(x: Tracer, tangent: boolean): [number, boolean] {
   const have = tangent ? x.ctDot : x.ct;
   if (have) return [have, true];
-  const fresh = allocF32(x.size);
+  const fresh = (tangent ? x.ctDotHome : x.ctHome) || allocF32(x.size);
   if (tangent) x.ctDot = fresh;
   else x.ct = fresh;
   return [fresh, false];

@@ -78,10 +78,6 @@ interface Pass {
 }
 
 /**
- * Runs `fun` on `args` with leaf tangents `directions` (null: gradient only), then the reverse
- * sweep. Must be called inside `scoped`; the returned addresses die with that scope.
- */
-/**
  * When fun fails and was not given as many arguments as it declares, the likely cause: for
  * gradAndHessian(loss, params, key), params (an array) was taken as the list of loss's arguments.
  */
@@ -94,12 +90,29 @@ function argumentCountHint(fun: Fun, given: number, who: string): string {
   return ` (fun declares ${fun.length} parameter(s) but got ${given} from ${source})`;
 }
 
-function differentiate(fun: Fun, args: unknown[], arg: Argument, directions: TangentWriter[] | null, who: string): Pass {
+/** Result blocks that the inputs' x̄ and ẋ̄ are written into directly (see Tracer.ctHome). */
+interface Homes {
+  ct?: number[] | null;
+  ctDot?: number[] | null;
+}
+
+/**
+ * Runs `fun` on `args` with leaf tangents `directions` (null: gradient only), then the reverse
+ * sweep. Must be called inside `scoped`; the returned addresses die with that scope, except
+ * those in `homes`.
+ */
+function differentiate(
+  fun: Fun, args: unknown[], arg: Argument, directions: TangentWriter[] | null, who: string, homes: Homes = {},
+): Pass {
   if (typeof fun !== 'function') throw new TypeError(`${who}: fun must be a function, got ${describe(fun)}`);
   const { argnum, leaves, def } = arg;
   const trace = new Trace(directions ? 'hvp' : 'grad');
   return withTrace(trace, () => {
     const inputs = leaves.map((leaf, i) => trace.input(leaf, directions ? directions[i] : null));
+    inputs.forEach((x, i) => {
+      x.ctHome = homes.ct?.[i] ?? 0;
+      x.ctDotHome = homes.ctDot?.[i] ?? 0;
+    });
     const traced = [...args];
     traced[argnum] = tree.unflatten(def, inputs);
     const hint = argumentCountHint(fun, args.length, who);
@@ -147,6 +160,7 @@ function withResultBlocks<T>(shapes: readonly Shape[], body: (blocks: number[] |
  */
 function placeResult(from: number, n: number, blocks: number[] | null, k: number): Float32Array | null {
   if (!blocks) return from ? copyOut(from, n) : new Float32Array(n);
+  if (from === blocks[k]) return null; // written there by the pass (its home)
   if (from) core.copyInto(from, blocks[k], n, false);
   else core.zero(blocks[k], n);
   return null;
@@ -189,7 +203,7 @@ export function valueAndGrad(fun: Fun, argnum = 0): (...args: unknown[]) => [Ten
     const shapes = resultShapes(arg, 1);
     return withResultBlocks(shapes, (blocks) => {
       const [value, js] = scoped(() => {
-        const pass = differentiate(fun, args, arg, null, 'valueAndGrad');
+        const pass = differentiate(fun, args, arg, null, 'valueAndGrad', { ct: blocks });
         return [scalarOut(pass), placeCotangents(pass, 'ct', blocks, 0)] as const;
       });
       return [value, resultTrees(arg, resultTensors(shapes, blocks, js), 1)[0]];
@@ -229,7 +243,8 @@ export function hvp(fun: Fun, funInput: unknown[], v: unknown, argnum = 0): [Tre
   const shapes = resultShapes(arg, 2);
   return withResultBlocks(shapes, (blocks) => {
     const js = scoped(() => {
-      const pass = differentiate(fun, args, arg, directions, 'hvp');
+      const n = arg.leaves.length;
+      const pass = differentiate(fun, args, arg, directions, 'hvp', { ct: blocks?.slice(0, n), ctDot: blocks?.slice(n) });
       return [...placeCotangents(pass, 'ct', blocks, 0), ...placeCotangents(pass, 'ctDot', blocks, arg.leaves.length)];
     });
     const [g, hv] = resultTrees(arg, resultTensors(shapes, blocks, js), 2);
@@ -281,7 +296,8 @@ export function valueGradAndHessian(
     let first: { value: Tensor; grad: (Float32Array | null)[] } | null = null;
     sampleKeys.forEach((key, j) => {
       scoped(() => {
-        const pass = differentiate(fun, args, arg, probes(key, leaves.length), who);
+        const homes = first ? {} : { ct: blocks?.slice(0, leaves.length) }; // the first pass gives the gradient
+        const pass = differentiate(fun, args, arg, probes(key, leaves.length), who, homes);
         if (!first) first = { value: scalarOut(pass), grad: placeCotangents(pass, 'ct', blocks, 0) };
         // the estimate v ⊙ Hv: v is the input's tangent, Hv its cotangent's tangent
         pass.inputs.forEach((x, i) => {
