@@ -6,6 +6,7 @@ import * as np from '../np.js';
 import * as stax from '../stax.js';
 import { layer as makeLayer } from '../stax/layer.js';
 import { Tensor } from '../tensor.js';
+import { runTogether } from '../ops/run.js';
 import type { ModelName } from './config.js';
 
 export type Batch = [images: Tensor, labels: Tensor];
@@ -55,8 +56,8 @@ export interface Evaluation {
 }
 
 /**
- * Loss and accuracy over a whole data set, in chunks of `chunk` rows (so memory stays small);
- * the chunks' sums are added in float64.
+ * Loss and accuracy over a whole data set, in chunks of `chunk` rows (so memory stays small), each
+ * chunk's forward pass in wasm memory from end to end; the chunks' sums are added in float64.
  */
 export function evaluate(apply: stax.ApplyFun, params: unknown, images: Tensor, labels: Tensor, chunk = 1000): Evaluation {
   const n = images.shape[0];
@@ -66,10 +67,11 @@ export function evaluate(apply: stax.ApplyFun, params: unknown, images: Tensor, 
     const rows = Math.min(chunk, n - start);
     const x = sliceRows(images, start, rows);
     const y = sliceRows(labels, start, rows);
-    const preds = apply(params, x);
-    lossSum -= np.sum(np.multiply(preds, y)).item();
-    const predicted = np.argmax(preds, 1).data;
-    const target = np.argmax(y, 1).data;
+    const [chunkLoss, predicted, target] = runTogether(() => {
+      const preds = apply(params, x);
+      return [np.sum(np.multiply(preds, y)).item(), np.argmax(preds, 1).data, np.argmax(y, 1).data] as const;
+    });
+    lossSum -= chunkLoss;
     for (let i = 0; i < rows; i++) if (predicted[i] === target[i]) correct++;
   }
   return { loss: lossSum / n, accuracy: correct / n };
