@@ -172,6 +172,33 @@ test("a worker's error surfaces as an Error in the caller, and the pool works on
   });
 });
 
+test('every part of every split call runs exactly once, over many calls of changing part counts (3 and 4 threads: workers descheduled mid-claim)', async () => {
+  // Each call adds 1 to its parts' ranges; a part run twice (or skipped) shows in the totals. On
+  // 2 cores, more threads than cores get workers preempted between finishing a part and trying
+  // to claim the next, while the caller is already posting the next call with more parts.
+  for (const threads of [3, 4]) {
+    await withThreads(threads, () => {
+      scoped(() => {
+        const per = 16;
+        const n = per * 8;
+        const ones = copyIn(new Float32Array(per).fill(1));
+        const totals = copyIn(new Float32Array(n));
+        const fn = pool!.kernel('addInto');
+        const calls = (parts: number) => Array.from({ length: parts }, (_, p) => ({ fn, args: [totals + p * per * 4, ones, per] }));
+        const callsOf = Array.from({ length: 9 }, (_, parts) => calls(parts));
+        const expected = new Float32Array(n);
+        for (let r = 0; r < 300_000; r++) {
+          const parts = r % 2 === 0 ? 2 : 2 + (r % 7); // alternately 2 parts and up to 8, back to back
+          pool!.run(callsOf[parts]);
+          for (let i = 0; i < parts * per; i += per) expected[i]++;
+        }
+        for (let i = 0; i < n; i++) expected[i] = expected[i - (i % per)];
+        assert.deepEqual(copyOut(totals, n), expected);
+      });
+    });
+  }
+});
+
 test('memory grown by the caller is seen by the workers (and the views are refreshed)', async () => {
   await withThreads(2, () => {
     const before = memoryBytes();

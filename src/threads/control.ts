@@ -23,6 +23,11 @@ export const NEXT = 2;
 /** Parts in the current generation, part 0 included. */
 export const COUNT = 3;
 export const TAG_MASK = 0x7fffff;
+/**
+ * The part number NEXT holds while a generation is being posted: above any COUNT, so nothing can
+ * be claimed until its slots are written.
+ */
+export const CLOSED = 255;
 // Int32 fields of slot s, at SLOTS + s * SLOT_INTS: worker s's state, and part s + 1's call
 export const SLOTS = 4;
 export const SLOT_INTS = 8;

@@ -4,7 +4,7 @@
 // calling thread runs the first, then any part no worker has claimed yet), waits for all of them,
 // and returns their results or throws the first error. Kernel calls stay synchronous.
 import {
-  claimPart, CONTROL_BYTES, controlViews, COUNT, ERROR_CHARS, ERROR_LENGTH, FAILED, FN, GEN, MAX_ARGS, MAX_THREADS,
+  claimPart, CLOSED, CONTROL_BYTES, controlViews, COUNT, ERROR_CHARS, ERROR_LENGTH, FAILED, FN, GEN, MAX_ARGS, MAX_THREADS,
   NARGS, NEXT, PENDING, READY, slot, STATE, TAG_MASK, type ControlViews,
 } from './control.js';
 import type { Platform } from './platform.js';
@@ -139,13 +139,15 @@ export class Pool {
    * whichever threads claim them first (this one too, once its own part is done); returns their
    * results in order once every one has finished. If any threw, throws an Error naming the first
    * (after all have finished, so no worker is still writing memory the caller is about to free).
-   * With `wake` false, sleeping workers stay asleep (the parts are too short to repay a wake):
-   * only workers still polling after their last part join in.
    */
-  run(calls: KernelCall[], wake = true): number[] {
+  run(calls: KernelCall[]): number[] {
     const { ints, args, results } = this.views;
     const count = calls.length;
     const gen = ++this.generation | 0;
+    // Close claiming before the slots are rewritten: a worker that has just finished the last
+    // generation's part may still be about to claim another, and would otherwise see the new
+    // COUNT with the old tag and take a slot of this generation (running it twice).
+    Atomics.store(ints, NEXT, ((gen & TAG_MASK) << 8) | CLOSED);
     for (let p = 1; p < count; p++) {
       const call = calls[p];
       if (call.args.length > MAX_ARGS) throw new Error(`pool: ${call.args.length} arguments, at most ${MAX_ARGS}`);
@@ -158,7 +160,7 @@ export class Pool {
     Atomics.store(ints, PENDING, count - 1);
     Atomics.store(ints, NEXT, ((gen & TAG_MASK) << 8) | 1);
     Atomics.store(ints, GEN, gen);
-    if (wake) Atomics.notify(ints, GEN, count - 1);
+    Atomics.notify(ints, GEN, count - 1);
     this.splits++;
 
     const out: number[] = new Array(count);
@@ -194,18 +196,18 @@ export class Pool {
     const { ints } = this.views;
     if (!this.platform.canBlock) {
       // a page's main thread: the workers took their parts at the same time, so this is short
-      while (Atomics.load(ints, PENDING) !== 0);
+      while (Atomics.load(ints, PENDING) > 0);
       return;
     }
     let pending = Atomics.load(ints, PENDING);
-    if (pending !== 0) {
+    if (pending > 0) {
       const until = performance.now() + CALLER_SPIN_MICROS / 1000;
-      for (let i = 1; pending !== 0; i++) {
+      for (let i = 1; pending > 0; i++) {
         pending = Atomics.load(ints, PENDING);
         if ((i & 63) === 0 && performance.now() > until) break;
       }
     }
-    while (pending !== 0) {
+    while (pending > 0) {
       Atomics.wait(ints, PENDING, pending);
       pending = Atomics.load(ints, PENDING);
     }

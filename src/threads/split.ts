@@ -36,11 +36,12 @@ export const MIN_WORK = {
   /** axis reductions and broadcasts (elements read) */
   rows: 1 << 16,
   /**
-   * matmul, in multiply-adds. Alone a matmul gains from 2 threads at 1 Mi per thread, but inside a
-   * step of the 784-128-10 MLP at batch 32 (3.2 M multiply-adds per product) splitting made the
-   * step slower than one thread; from 2 Mi it is left whole.
+   * matmul, in multiply-adds: alone, a matmul gains from 2 threads from about 512 Ki per thread.
+   * Inside steps, with workers that poll between calls: the 784-128-10 MLP at batch 32 (3.2 M
+   * multiply-adds per product) 1.5–1.7× with 2 threads when its products split, 1.1× when they
+   * stay whole.
    */
-  matmul: 1 << 21,
+  matmul: 1 << 19,
 };
 
 /**
@@ -118,19 +119,6 @@ function range(n: number, parts: number, t: number, grain: number): [number, num
 }
 
 /**
- * A split call wakes sleeping workers only when each thread's share has at least WAKE × its
- * family's MIN_WORK: waking costs the caller a futex call and the worker tens of µs before it
- * claims anything, which only a long share repays (and on a busy machine the woken worker may
- * even displace the caller). Smaller calls go to workers still polling after their last part,
- * else the caller runs all the parts.
- */
-export const WAKE = 4;
-
-function wakes(pool: Pool, work: number, minWork: number): boolean {
-  return work >= WAKE * minWork * pool.threadCount;
-}
-
-/**
  * Parts per thread a call is cut into at most: the threads claim parts as they go, so a thread
  * held up (late to wake, or descheduled by another process) leaves the rest of its share to the
  * others. Each part still has at least its family's MIN_WORK.
@@ -173,7 +161,7 @@ function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSp
       });
       calls.push({ fn, args: own });
     }
-    return combine(pool.run(calls, wakes(pool, n, MIN_WORK[split.family])), split.combine);
+    return combine(pool.run(calls), split.combine);
   };
 }
 
@@ -195,7 +183,7 @@ function rows(pool: Pool, name: string, raw: Kernel, split: RowsSplit): Kernel {
       if (end <= start) break;
       calls.push({ fn, args: [x + start * xRow, y + start * yRow, end - start, ...args.slice(3)] });
     }
-    pool.run(calls, wakes(pool, outer * len * inner, MIN_WORK.rows));
+    pool.run(calls);
     return 0;
   };
 }
@@ -224,7 +212,7 @@ function rowSteps(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit
       });
       calls.push({ fn, args: own });
     }
-    return combine(pool.run(calls, wakes(pool, outer * len * inner, MIN_WORK[split.family])), split.combine);
+    return combine(pool.run(calls), split.combine);
   };
 }
 
@@ -278,7 +266,7 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
         fn,
         args: [a, b, c, m, k, n, flags, bias, pack + t * scratch, i0, i1, j0, j1],
       }));
-      pool.run(calls, wakes(pool, m * Math.max(k, 1) * n, MIN_WORK.matmul));
+      pool.run(calls);
       return 0;
     },
   };
@@ -298,10 +286,6 @@ function conv(pool: Pool, raw: Kernels): Kernels {
     const { batch, perImage, k, o } = shape(geometry);
     return matmulParts(batch * perImage, k, o, threads);
   };
-  const work = (geometry: number) => {
-    const { batch, perImage, k, o } = shape(geometry);
-    return batch * perImage * k * o;
-  };
   const perThread = (geometry: number) => {
     const bytes = raw.convScratchBytes(geometry);
     return bytes < 0 ? -1 : Math.ceil(bytes / PACK_ALIGN) * PACK_ALIGN;
@@ -315,8 +299,7 @@ function conv(pool: Pool, raw: Kernels): Kernels {
     const fn = pool.kernel(name);
     const ranges = cut(parts);
     if (ranges.length <= 1) return false;
-    const wake = wakes(pool, work(geometry), MIN_WORK.matmul);
-    pool.run(ranges.map((range, t) => ({ fn, args: [...args, flags, scratch + t * own, ...range] })), wake);
+    pool.run(ranges.map((range, t) => ({ fn, args: [...args, flags, scratch + t * own, ...range] })));
     return true;
   };
   return {
