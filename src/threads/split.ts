@@ -17,8 +17,8 @@
 //
 // Small calls stay on the calling thread: a call is split into at most work / MIN_WORK parts, so
 // each part has at least MIN_WORK (bench/suites/threads.ts measures where a split starts to pay),
-// and into at most PARTS_PER_THREAD parts per thread (matmul: MATMUL_PARTS_PER_THREAD), which the
-// threads claim as they go.
+// and into at most PARTS_PER_THREAD parts per thread (convolutions: CONV_PARTS_PER_THREAD), which
+// the threads claim as they go.
 import type { KernelCall, Pool } from './pool.js';
 import { MAX_THREADS } from './control.js';
 
@@ -37,9 +37,9 @@ export const MIN_WORK = {
   rows: 1 << 16,
   /**
    * matmul, in multiply-adds: alone, a matmul gains from 2 threads from about 512 Ki per thread.
-   * Inside steps, with workers that poll between calls: the 784-128-10 MLP at batch 32 (3.2 M
-   * multiply-adds per product) 1.5–1.7× with 2 threads when its products split, 1.1× when they
-   * stay whole.
+   * Inside steps, with workers that poll between calls, the 784-128-10 MLP at batch 32 (3.2 M
+   * multiply-adds per product) took its gradAndHessian 1.45–1.7× faster with 2 threads when its
+   * products split at this size, 1.1× when they stayed whole (from 2 Mi).
    */
   matmul: 1 << 19,
 };
@@ -120,17 +120,18 @@ function range(n: number, parts: number, t: number, grain: number): [number, num
 
 /**
  * Parts per thread a call is cut into at most: the threads claim parts as they go, so a thread
- * held up (late to wake, or descheduled by another process) leaves the rest of its share to the
- * others. Each part still has at least its family's MIN_WORK.
+ * held up (late to wake, or on a core that the machine gives to another process or virtual
+ * machine for a while) leaves the rest of its share to the others. Each part still has at least
+ * its family's MIN_WORK. Matmuls too: on the full MLP's steps, with 1, 4 and 8 parts per thread
+ * taking turns in one process on this virtual machine, 4 gave 1.75–1.80× with 2 threads where 1
+ * gave 1.42–1.62× (a matmul's parts cost some copying of their own, which 4 parts repay).
  */
 const PARTS_PER_THREAD = 4;
 /**
- * A matmul (or convolution) part has its own fixed costs: copying its rows of a transposed A,
- * packing B's panels, for convolutions gathering patches. Measured on the full MLP's products,
- * more parts than threads lost more to those than they won back: one part per thread (a thread
- * that has not started its part still leaves it to the others).
+ * A convolution part gathers its own patches and packs its own kernel panels: one part per
+ * thread (a thread that has not started its part still leaves it to the others).
  */
-const MATMUL_PARTS_PER_THREAD = 1;
+const CONV_PARTS_PER_THREAD = 1;
 
 /** How many parts to cut a call that could take `wanted` parts into now: 1 unless workers are ready to help. */
 function partsNow(pool: Pool, wanted: number, perThread = PARTS_PER_THREAD): number {
@@ -237,11 +238,11 @@ function matmulBlocks(m: number, n: number, parts: number): number[][] {
   return blocks;
 }
 
-/** The most parts a matmul of this shape is split into with `threads` threads. */
-function matmulParts(m: number, k: number, n: number, threads: number): number {
+/** The most parts a matmul of this shape is split into with `threads` threads, at most `perThread` each. */
+function matmulParts(m: number, k: number, n: number, threads: number, perThread = PARTS_PER_THREAD): number {
   const byWork = Math.floor((m * Math.max(k, 1) * n) / MIN_WORK.matmul);
   const byShape = (n >> 3) >= 4 ? n >> 3 : m >> 2; // panels, or blocks of 4 rows
-  return Math.max(1, Math.min(threads * MATMUL_PARTS_PER_THREAD, MAX_THREADS, byWork, byShape));
+  return Math.max(1, Math.min(threads * perThread, MAX_THREADS, byWork, byShape));
 }
 
 const PACK_ALIGN = 64;
@@ -259,7 +260,7 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
       return bytes < 0 ? -1 : bytes * matmulParts(m, k, n, pool.threadCount);
     },
     matmul(a, b, c, m, k, n, flags, bias, pack) {
-      const parts = partsNow(pool, matmulParts(m, k, n, pool.threadCount), MATMUL_PARTS_PER_THREAD);
+      const parts = partsNow(pool, matmulParts(m, k, n, pool.threadCount));
       if (parts <= 1) return raw.matmul(a, b, c, m, k, n, flags, bias, pack);
       const scratch = perThread(m, k, n, flags);
       const calls = matmulBlocks(m, n, parts).map(([i0, i1, j0, j1], t) => ({
@@ -284,7 +285,7 @@ function conv(pool: Pool, raw: Kernels): Kernels {
   };
   const partsFor = (geometry: number, threads: number) => {
     const { batch, perImage, k, o } = shape(geometry);
-    return matmulParts(batch * perImage, k, o, threads);
+    return matmulParts(batch * perImage, k, o, threads, CONV_PARTS_PER_THREAD);
   };
   const perThread = (geometry: number) => {
     const bytes = raw.convScratchBytes(geometry);
@@ -293,7 +294,7 @@ function conv(pool: Pool, raw: Kernels): Kernels {
   /** Runs `name` over the parts that `cut` makes, each with its own scratch; false if not split. */
   const split = (name: string, geometry: number, flags: number, scratch: number, cut: (parts: number) => number[][], args: number[]) => {
     if (flags & CONV_SCALAR) return false;
-    const parts = partsNow(pool, partsFor(geometry, pool.threadCount), MATMUL_PARTS_PER_THREAD);
+    const parts = partsNow(pool, partsFor(geometry, pool.threadCount), CONV_PARTS_PER_THREAD);
     if (parts <= 1) return false;
     const own = perThread(geometry);
     const fn = pool.kernel(name);
