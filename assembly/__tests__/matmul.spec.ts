@@ -3,7 +3,7 @@
 // against the scalar path and against a naive triple loop
 // written here from the summation order in flags.ts, bit for bit, on odd and edge shapes; and no
 // write outside C.
-import { matmul, matmulBlock, matmulPackBytes, matmulScalar } from '../matmul/index';
+import { matmul, matmulBlock, matmulCopiesA, matmulPackBytes, matmulScalar, matmulTransposeA } from '../matmul/index';
 import { ACCUMULATE, TRANS_A, TRANS_B } from '../matmul/flags';
 import { multiplyPacked, packB, packedBBytes } from '../matmul/packed';
 
@@ -209,6 +209,30 @@ describe('matmulBlock, blocks of C assemble into matmul bit for bit', () => {
 
   it('an empty block writes nothing', () => {
     expect<i32>(blockMismatches(4, 3, 8, 0, [0, 4, 4], [0, 8, 8])).toBe(0);
+  });
+});
+
+describe('matmulTransposeA: op(A) copied out row-major by ranges of its rows', () => {
+  it('ranges (off the 4×4 blocks, at the edges) assemble into the transpose, nothing else written', () => {
+    const m = 13;
+    const k = 7;
+    const a = randomFloats(k * m); // A stored transposed: k×m
+    const dst = floats(m * k + GUARD);
+    for (let i = 0; i < m * k + GUARD; i++) set(dst, i, SENTINEL);
+    const cuts: i32[] = [0, 4, 5, 12, 13];
+    for (let r = 0; r + 1 < cuts.length; r++) matmulTransposeA(a, dst, m, k, cuts[r], cuts[r + 1]);
+    let bad = 0;
+    for (let i = 0; i < m; i++) {
+      for (let p = 0; p < k; p++) if (get(dst, i * k + p) != get(a, p * m + i)) bad++;
+    }
+    for (let g = 0; g < GUARD; g++) if (get(dst, m * k + g) != SENTINEL) bad++;
+    expect<i32>(bad).toBe(0);
+  });
+
+  it('is what matmul does for TRANS_A from n = 32 columns (narrower: strided reads)', () => {
+    expect<i32>(matmulCopiesA(TRANS_A, 32)).toBe(1);
+    expect<i32>(matmulCopiesA(TRANS_A, 10)).toBe(0);
+    expect<i32>(matmulCopiesA(TRANS_B, 1024)).toBe(0);
   });
 });
 

@@ -147,6 +147,22 @@ export function matmulBlock(
   }
 }
 
+/** Whether matmul copies op(A) out row-major before multiplying (1), or reads it strided (0). */
+export function matmulCopiesA(flags: i32, n: i32): i32 {
+  return copiesA(flags, n) ? 1 : 0;
+}
+
+/**
+ * Rows i0 .. i1-1 of op(A), for A stored transposed (k×m), written row-major at dst (the whole
+ * op(A) is m×k there) as matmulBlock copies them before multiplying. A split matmul's threads
+ * each copy their rows of one shared copy this way, instead of each part copying all of op(A);
+ * matmulBlock then runs on it without TRANS_A: the same products in the same order.
+ */
+export function matmulTransposeA(a: usize, dst: usize, m: i32, k: i32, i0: i32, i1: i32): void {
+  if (i1 <= i0) return;
+  transposeA(a + (<usize>i0 << 2), dst + <usize>i0 * (<usize>k << 2), i1 - i0, k, m);
+}
+
 /**
  * dst[m×k] (row-major) = the transpose of the k×m block at src whose rows are `stride` floats
  * apart, in 4×4 blocks transposed in registers so that both sides move whole 16-byte rows; the

@@ -9,8 +9,9 @@
 //                averages): each output row is one thread's; likewise the optimizer steps that read
 //                per-row values (AdaHessian's spatial means)
 //   matmul       blocks of C through matmulBlock: ranges of 8-column panels, or of rows when C is
-//                too narrow; each part with its own packing
-//                scratch (matmulPackBytes reserves one per part)
+//                too narrow; each part with its own packing scratch (matmulPackBytes reserves one
+//                per part). A transposed A that matmul would copy out row-major is copied once
+//                first, by ranges of its rows, into scratch all the parts read.
 //   convolution  the forward pass by ranges of output positions, the input gradient by ranges of
 //                images (an image's dx receives from its own positions only), the kernel gradient
 //                by blocks of dk as matmul cuts C; one scratch per part (convScratchBytes reserves them)
@@ -247,21 +248,39 @@ function matmulParts(m: number, k: number, n: number, threads: number, perThread
 
 const PACK_ALIGN = 64;
 
+const align = (bytes: number) => Math.ceil(bytes / PACK_ALIGN) * PACK_ALIGN;
+
 function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Kernel } {
   const fn = pool.kernel('matmulBlock');
+  const transposeFn = pool.kernel('matmulTransposeA');
+  const TRANS_A = (raw as unknown as { TRANS_A: WebAssembly.Global }).TRANS_A.value as number;
   const perThread = (m: number, k: number, n: number, flags: number) => {
     const bytes = raw.matmulPackBytes(m, k, n, flags);
-    return bytes < 0 ? -1 : Math.ceil(bytes / PACK_ALIGN) * PACK_ALIGN;
+    return bytes < 0 ? -1 : align(bytes);
   };
+  /** Bytes of the one copy of op(A) that a split product with TRANS_A shares, else 0. */
+  const sharedCopy = (m: number, k: number, n: number, flags: number) =>
+    (flags & TRANS_A) !== 0 && raw.matmulCopiesA(flags, n) !== 0 ? align(m * k * 4) : 0;
   return {
-    // one scratch per part
+    // the shared copy of op(A) if any, then one scratch per part
     matmulPackBytes(m, k, n, flags) {
-      const bytes = perThread(m, k, n, flags);
-      return bytes < 0 ? -1 : bytes * matmulParts(m, k, n, pool.threadCount);
+      const parts = matmulParts(m, k, n, pool.threadCount);
+      if (parts <= 1) return raw.matmulPackBytes(m, k, n, flags);
+      const copy = sharedCopy(m, k, n, flags);
+      const bytes = perThread(m, k, n, copy ? flags & ~TRANS_A : flags);
+      const total = copy + bytes * parts;
+      return bytes < 0 || total > 0x7fffffff ? -1 : total;
     },
     matmul(a, b, c, m, k, n, flags, bias, pack) {
       const parts = partsNow(pool, matmulParts(m, k, n, pool.threadCount));
       if (parts <= 1) return raw.matmul(a, b, c, m, k, n, flags, bias, pack);
+      const copy = sharedCopy(m, k, n, flags);
+      if (copy) {
+        // op(A) copied out row-major once, by rows among the threads, then multiplied as it is
+        const rows = Array.from({ length: parts }, (_, t) => range(m, parts, t, 4)).filter(([i0, i1]) => i1 > i0);
+        pool.run(rows.map(([i0, i1]) => ({ fn: transposeFn, args: [a, pack, m, k, i0, i1] })));
+        [a, flags, pack] = [pack, flags & ~TRANS_A, pack + copy];
+      }
       const scratch = perThread(m, k, n, flags);
       const calls = matmulBlocks(m, n, parts).map(([i0, i1, j0, j1], t) => ({
         fn,
@@ -289,7 +308,7 @@ function conv(pool: Pool, raw: Kernels): Kernels {
   };
   const perThread = (geometry: number) => {
     const bytes = raw.convScratchBytes(geometry);
-    return bytes < 0 ? -1 : Math.ceil(bytes / PACK_ALIGN) * PACK_ALIGN;
+    return bytes < 0 ? -1 : align(bytes);
   };
   /** Runs `name` over the parts that `cut` makes, each with its own scratch; false if not split. */
   const split = (name: string, geometry: number, flags: number, scratch: number, cut: (parts: number) => number[][], args: number[]) => {
