@@ -239,11 +239,20 @@ function matmulBlocks(m: number, n: number, parts: number): number[][] {
   return blocks;
 }
 
+/**
+ * Multiply-adds a matmul part needs beyond the first part per thread: the extra parts only even
+ * out threads that fall behind, and each costs a dispatch and packing of its own, which a part of
+ * 8 Mi (about 0.3 ms) repays; smaller products are cut into one part per thread.
+ */
+const MATMUL_BALANCE_WORK = 1 << 23;
+
 /** The most parts a matmul of this shape is split into with `threads` threads, at most `perThread` each. */
 function matmulParts(m: number, k: number, n: number, threads: number, perThread = PARTS_PER_THREAD): number {
-  const byWork = Math.floor((m * Math.max(k, 1) * n) / MIN_WORK.matmul);
+  const work = m * Math.max(k, 1) * n;
+  const perThreadParts = Math.min(threads, Math.floor(work / MIN_WORK.matmul));
+  const balancingParts = Math.min(threads * perThread, Math.floor(work / MATMUL_BALANCE_WORK));
   const byShape = (n >> 3) >= 4 ? n >> 3 : m >> 2; // panels, or blocks of 4 rows
-  return Math.max(1, Math.min(threads * perThread, MAX_THREADS, byWork, byShape));
+  return Math.max(1, Math.min(Math.max(perThreadParts, balancingParts), MAX_THREADS, byShape));
 }
 
 const PACK_ALIGN = 64;
