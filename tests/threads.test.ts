@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { getThreads, np, random, setThreads, tensor } from '../src/index.js';
+import { getThreads, hvp, nn, np, random, setThreads, tensor, type Tensor } from '../src/index.js';
 import { core, pool } from '../src/wasm/instance.js';
 import { allocF32, copyIn, copyOut, memoryBytes, scoped } from '../src/wasm/arena.js';
 import { convInputGradInto, convInto, convKernelGradInto } from '../src/kernels/conv.js';
@@ -154,6 +154,21 @@ test('each convolution kernel, split (positions, images, blocks of dk by panels 
       assert.deepEqual(new Uint32Array(three.result.buffer), new Uint32Array(one.result.buffer), what);
     }
   }
+});
+
+test('max pooling (split by output positions), its JVP (a gather) and its transpose (split by images) equal one thread bit for bit', async () => {
+  // overlapping 2×2 windows, stride 1: 1.48 M outputs, so the pooling, the gather and both
+  // scatters into x̄ and its tangent are each cut into several parts
+  const x = random.normal(random.key(3), [128, 20, 20, 32]);
+  const f = (v: Tensor) => np.sum(np.square(nn.maxPool(v, 2)));
+  const derivatives = () => {
+    const [g, hv] = hvp(f, [x], x) as [Tensor, Tensor];
+    return [g.data, hv.data];
+  };
+  const one = await withThreads(1, derivatives);
+  const three = await withThreads(3, derivatives);
+  assert.ok(three.splits > 0 && three.workerCalls > 0, 'split, and workers took parts');
+  assert.deepEqual(three.result, one.result);
 });
 
 test("a worker's error surfaces as an Error in the caller, and the pool works on", async () => {

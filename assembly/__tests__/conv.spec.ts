@@ -3,7 +3,7 @@
 // bit, on edge shapes (1×1 kernels, kernel = input, stride > kernel, odd SAME totals,
 // rectangular, several row blocks); pooling and its transposes against direct loops; known
 // answers; and no write past any output.
-import { conv2d, conv2dInputGrad, conv2dKernelGrad, gatherAt, maxPool, scatterAddAt, sumPool, sumPoolTranspose } from '../conv/index';
+import { conv2d, conv2dInputGrad, conv2dKernelGrad, gatherAt, maxPool, maxPoolRows, scatterAddRuns, sumPool, sumPoolTranspose } from '../conv/index';
 import { convScratchBytes, sumRows } from '../conv/blocks';
 import { CONV_ACCUMULATE, CONV_SCALAR } from '../conv/flags';
 import { Window } from '../conv/window';
@@ -255,11 +255,19 @@ function poolMismatches(g: Window): i32 {
   const index = floats(ny);
   maxPool(x, y, index, geometry);
   bad += differences(y, yWant, ny);
+  // ranges of output positions (as threads take them) write the same values and indices
+  const positions = ny / g.inC;
+  const yRows = guarded(ny, 0);
+  const indexRows = floats(ny);
+  const cuts: i32[] = [0, 1, positions / 2, positions];
+  for (let r = 0; r + 1 < cuts.length; r++) maxPoolRows(x, yRows, indexRows, geometry, cuts[r], cuts[r + 1]);
+  bad += differences(yRows, yWant, ny);
+  for (let i = 0; i < ny; i++) if (load<i32>(indexRows + (<usize>i << 2)) != load<i32>(index + (<usize>i << 2))) bad++;
   const t = guarded(ny, 0);
   gatherAt(start, index, t, ny);
   bad += differences(t, tWant, ny);
   const dx = guarded(nx, start);
-  scatterAddAt(dy, index, dx, ny);
+  scatterAddRuns(dy, index, dx, g.batch, ny / g.batch); // one run per image
   bad += differences(dx, dxWant, nx);
   return bad;
 }

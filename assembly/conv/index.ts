@@ -6,7 +6,7 @@ export { conv2dInputGrad, conv2dInputGradImages } from './input_grad';
 export { conv2dKernelGrad, conv2dKernelGradBlock } from './kernel_grad';
 export { sumPool } from './sum_pool';
 export { sumPoolTranspose } from './sum_pool_transpose';
-export { maxPool } from './max_pool';
+export { maxPool, maxPoolRows } from './max_pool';
 export { gatherAt } from './gather';
-export { scatterAddAt } from './scatter_add';
+export { scatterAddRuns } from './scatter_add';
 export { CONV_ACCUMULATE, CONV_SCALAR } from './flags'; // wasm globals: the host reads its flag bits from here

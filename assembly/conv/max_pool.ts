@@ -9,12 +9,21 @@ import { Window, advance, dxHi, dxLo, dyHi, dyLo, inputIndex, insideCount, outpu
 
 /** y = maxPool(x); argmax[i] = flat index into x of y[i]'s element (i32), or -1. */
 export function maxPool(x: usize, y: usize, argmax: usize, geometry: usize): void {
+  maxPoolRows(x, y, argmax, geometry, 0, outputRows(changetype<Window>(geometry)));
+}
+
+/**
+ * Output positions first .. end-1 of maxPool, nothing else of y or argmax written. A position's
+ * values do not depend on the others, so threads take ranges.
+ */
+export function maxPoolRows(x: usize, y: usize, argmax: usize, geometry: usize, first: i32, end: i32): void {
   const g = changetype<Window>(geometry);
   const c = g.inC;
-  const total = outputRows(g);
   const lanes = i32x4(0, 1, 2, 3);
-  seek(g, 0);
-  for (let r = 0; r < total; r++) {
+  y += (<usize>first * <usize>c) << 2;
+  argmax += (<usize>first * <usize>c) << 2;
+  seek(g, first);
+  for (let r = first; r < end; r++) {
     if (insideCount() == 0) {
       for (let i = 0; i < c; i++) {
         store<f32>(y + (<usize>i << 2), -Infinity);

@@ -44,8 +44,11 @@ export function maxPool(x: Tracer, window: number | readonly [number, number], o
   if (!y.dep) return y;
   if (t.withTangents) core.gatherAt(x.tangent, selected, y.tangent, y.size);
   t.onBackward(y, () => {
-    core.scatterAddAt(y.ct, selected, cotangent(x), y.size);
-    if (y.ctDot) core.scatterAddAt(y.ctDot, selected, cotangentTangent(x), y.size);
+    // the sources in runs of one image each: an image's windows select only its own inputs
+    const images = x.shape[0];
+    const perImage = images > 0 ? y.size / images : 0;
+    core.scatterAddRuns(y.ct, selected, cotangent(x), images, perImage);
+    if (y.ctDot) core.scatterAddRuns(y.ctDot, selected, cotangentTangent(x), images, perImage);
   });
   return y;
 }

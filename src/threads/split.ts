@@ -15,6 +15,8 @@
 //   convolution  the forward pass by ranges of output positions, the input gradient by ranges of
 //                images (an image's dx receives from its own positions only), the kernel gradient
 //                by blocks of dk as matmul cuts C; one scratch per part (convScratchBytes reserves them)
+//   pooling      max pooling by ranges of output positions; its transpose (scatterAddRuns) by
+//                ranges of images, whose targets are their own
 //
 // Small calls stay on the calling thread: a call is split into at most work / MIN_WORK parts, so
 // each part has at least MIN_WORK (bench/suites/threads.ts measures where a split starts to pay),
@@ -69,6 +71,7 @@ export const ELEMENTWISE: Record<string, ElementwiseSplit> = {
   fill: light('p.n'), zero: light('pn'), addInto: light('ppn'), copyInto: light('ppn.'),
   scaleAddInto: light('pp.n'), mulAddInto: light('pppn'), mulMulAddInto: light('ppppn'),
   equalMask: light('pppn'),
+  gatherAt: light('.ppn'), // dst[i] = src[index[i]]: the indices and dst split, src read whole
   // unary ops: f(x) → y, and f', f'' (f'' may be absent)
   squareForward: heavy('ppn'), squareDerivatives: heavy('pppqn'),
   sqrtForward: heavy('ppn'), sqrtDerivatives: heavy('pppqn'),
@@ -218,6 +221,26 @@ function rowSteps(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit
   };
 }
 
+/**
+ * scatterAddRuns(src, index, dst, runs, run) by ranges of runs: no two runs select the same
+ * target, so each target receives all its sources from one thread, in their order.
+ */
+function scatterRuns(pool: Pool, raw: Kernel): Kernel {
+  const fn = pool.kernel('scatterAddRuns');
+  return (src, index, dst, runs, run) => {
+    const parts = Math.min(runs, partsFor(pool, runs * run, MIN_WORK.light));
+    if (parts <= 1) return raw(src, index, dst, runs, run);
+    const calls: KernelCall[] = [];
+    for (let t = 0; t < parts; t++) {
+      const [r0, r1] = range(runs, parts, t, 1);
+      if (r1 <= r0) break;
+      calls.push({ fn, args: [src + r0 * run * 4, index + r0 * run * 4, dst, r1 - r0, run] });
+    }
+    pool.run(calls);
+    return 0;
+  };
+}
+
 /** How matmul splits C among `parts` threads: [i0, i1, j0, j1] per part. */
 function matmulBlocks(m: number, n: number, parts: number): number[][] {
   const panels = n >> 3;
@@ -332,6 +355,17 @@ function conv(pool: Pool, raw: Kernels): Kernels {
     return true;
   };
   return {
+    maxPool(x, y, argmax, geometry) {
+      // ranges of output positions, at least MIN_WORK.rows window elements read each
+      const { batch, perImage, k } = shape(geometry);
+      const positions = batch * perImage;
+      const parts = Math.min(positions, partsNow(pool, Math.floor((positions * k) / MIN_WORK.rows)));
+      if (parts <= 1) return raw.maxPool(x, y, argmax, geometry);
+      const fn = pool.kernel('maxPoolRows');
+      const ranges = Array.from({ length: parts }, (_, t) => range(positions, parts, t, 1)).filter(([a, b]) => b > a);
+      pool.run(ranges.map(([first, end]) => ({ fn, args: [x, y, argmax, geometry, first, end] })));
+      return 0;
+    },
     convScratchBytes(geometry) {
       const bytes = perThread(geometry);
       return bytes < 0 ? -1 : bytes * partsFor(geometry, pool.threadCount);
@@ -376,6 +410,7 @@ export function splitKernels(raw: Kernels, pool: Pool): Kernels {
   for (const [name, how] of Object.entries(ROW_STEPS)) {
     if (raw[name]) split[name] = rowSteps(pool, name, raw[name], how);
   }
+  if (raw.scatterAddRuns) split.scatterAddRuns = scatterRuns(pool, raw.scatterAddRuns);
   Object.assign(split, matmul(pool, raw));
   if (raw.conv2dRows) Object.assign(split, conv(pool, raw));
   for (const [name, fn] of Object.entries(split)) {
