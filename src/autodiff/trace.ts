@@ -111,8 +111,8 @@ export class Tracer extends Tensor {
   ct = 0;
   ctDot = 0;
   /**
-   * Where x̄ and ẋ̄ are put when first written (0: a fresh arena block): a transform points its
-   * inputs' at its result blocks, so the results need no copy.
+   * Where x̄ and ẋ̄ are put when first written (0: a fresh arena block). A transform sets its
+   * inputs' to its result blocks, so the gradient needs no copy there.
    */
   ctHome = 0;
   ctDotHome = 0;
