@@ -241,25 +241,35 @@ function scatterRuns(pool: Pool, raw: Kernel): Kernel {
   };
 }
 
-/** How matmul splits C among `parts` threads: [i0, i1, j0, j1] per part. */
-function matmulBlocks(m: number, n: number, parts: number): number[][] {
+/**
+ * Cuts n items into at most `parts` ranges, starts at multiples of `grain`, whose sizes halve every
+ * `threads` parts (guided scheduling): the threads claim the large ones first and the last ones
+ * are small, so they finish close together even when one runs slower than the others. With
+ * threads = parts the ranges are equal.
+ */
+function guidedRanges(n: number, parts: number, threads: number, grain: number): [number, number][] {
+  const weights = Array.from({ length: parts }, (_, t) => 2 ** -Math.floor(t / threads));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const ranges: [number, number][] = [];
+  let start = 0;
+  let sum = 0;
+  for (let t = 0; t < parts && start < n; t++) {
+    sum += weights[t];
+    const end = t === parts - 1 ? n : Math.min(n, Math.ceil((n * sum) / total / grain) * grain);
+    if (end > start) ranges.push([start, end]);
+    start = Math.max(start, end);
+  }
+  return ranges;
+}
+
+/** How matmul splits C into `parts` blocks among `threads` threads: [i0, i1, j0, j1] per part. */
+function matmulBlocks(m: number, n: number, parts: number, threads = parts): number[][] {
   const panels = n >> 3;
-  const blocks: number[][] = [];
   if (panels >= 2 * parts) {
     // ranges of whole panels; the last part also takes the n % 8 columns
-    for (let t = 0; t < parts; t++) {
-      const [p0, p1] = range(panels, parts, t, 1);
-      if (p1 <= p0) break;
-      blocks.push([0, m, p0 * 8, p1 === panels ? n : p1 * 8]);
-    }
-  } else {
-    for (let t = 0; t < parts; t++) {
-      const [i0, i1] = range(m, parts, t, 4);
-      if (i1 <= i0) break;
-      blocks.push([i0, i1, 0, n]);
-    }
+    return guidedRanges(panels, parts, threads, 1).map(([p0, p1]) => [0, m, p0 * 8, p1 === panels ? n : p1 * 8]);
   }
-  return blocks;
+  return guidedRanges(m, parts, threads, 4).map(([i0, i1]) => [i0, i1, 0, n]);
 }
 
 /**
@@ -314,7 +324,7 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
         [a, flags, pack] = [pack, flags & ~TRANS_A, pack + copy];
       }
       const scratch = perThread(m, k, n, flags);
-      const calls = matmulBlocks(m, n, parts).map(([i0, i1, j0, j1], t) => ({
+      const calls = matmulBlocks(m, n, parts, Math.min(parts, pool.threadCount)).map(([i0, i1, j0, j1], t) => ({
         fn,
         args: [a, b, c, m, k, n, flags, bias, pack + t * scratch, i0, i1, j0, j1],
       }));
