@@ -273,9 +273,9 @@ function matmulBlocks(m: number, n: number, parts: number, threads = parts): num
 }
 
 /**
- * Multiply-adds a matmul part needs beyond the first part per thread: the extra parts only even
- * out threads that fall behind, and each costs a dispatch and packing of its own, which a part of
- * 8 Mi (about 0.3 ms) repays; smaller products are cut into one part per thread.
+ * Multiply-adds per part, on average, for a matmul to be cut into more parts than threads: the
+ * extra parts only even out threads that fall behind, and each costs a dispatch and packing of its
+ * own, which parts of 8 Mi (about 0.3 ms) repay; smaller products are cut into one part per thread.
  */
 const MATMUL_BALANCE_WORK = 1 << 23;
 
