@@ -1,5 +1,6 @@
 // One thread against all threads, in the same run: the whole steps the thread pool is for, then
 // where splitting a kernel starts to pay (the MIN_WORK thresholds of src/threads/split.ts).
+// A compute-bound kernel first, as a check of what the machine gives in this run.
 // Targets with 2 threads on 2 cores: the full MLP's gradAndHessian ≥ 1.8×, valueAndGrad ≥ 1.7×,
 // the 1.86 M-parameter AdaHessian update ≥ 1.5×, 784-128-10 batch 32 no slower than one thread.
 // (Their plain-JS baselines are in the autodiff and optimizers suites; the crossover rows carry one.)
@@ -71,6 +72,14 @@ async function steps(rows: BenchRow[]): Promise<void> {
     rows.push({ suite: 'threads', name, shape, variant: MANY, ...ms(t.many), note: speedup });
     rows.push({ suite: 'threads', name, shape, variant: ONE, ...ms(t.one) });
   };
+  // what the machine gives in this run: a compute-bound kernel (the Rademacher draw, no memory
+  // traffic to speak of) should run ALL× faster; on a virtual machine whose other cores are taken
+  // away now and then it shows how much less the run could get
+  const before = mark();
+  const out = allocF32(1 << 20);
+  const draw = () => core.randomRademacher(1, 2, out, 1 << 20, 0);
+  push('machine check: randomRademacher', '1 M elements (compute-bound)', await both(draw, { minSamples: 30, maxTime: 1.5 }), `ideal ${ALL}×`);
+  release(before);
   for (const { sizes, batch, targets } of [
     { sizes: [784, 1024, 1024, 10], batch: 128, targets: ['target ≥ 1.8×', 'target ≥ 1.7×'] },
     { sizes: [784, 128, 10], batch: 32, targets: ['target: no slower', 'target: no slower'] },
