@@ -70,6 +70,9 @@ const D_NONE = 2;
   const vLR = f32x4.splat(LR), vEPS = f32x4.splat(EPS), vWD = f32x4.splat(WD);
   const vDOne = f32x4.splat(dOne);
   let flags = f32x4.splat(0);
+  let flag: f32 = 0;
+  // one D for the whole span: checked once here, not per element
+  if (dMode == D_ONE && n > 0) flag = flagNonFiniteScalar(flag, dOne);
 
   let i = 0;
   for (; i + 4 <= n; i += 4) {
@@ -79,7 +82,7 @@ const D_NONE = 2;
     let vi = v128.load(at(v, i));
     if (dMode != D_NONE) {
       const di = dMode == D_EACH ? v128.load(at(d, i)) : vDOne;
-      flags = flagNonFinite(flags, di);
+      if (dMode == D_EACH) flags = flagNonFinite(flags, di);
       vi = f32x4.add(f32x4.mul(vB2, vi), f32x4.mul(vC2, f32x4.mul(di, di)));
     }
     const mhat = f32x4.div(mi, vBC1);
@@ -93,7 +96,6 @@ const D_NONE = 2;
     v128.store(at(vOut, i), vi);
   }
 
-  let flag: f32 = 0;
   for (; i < n; i++) {
     const gi = load<f32>(at(g, i));
     flag = flagNonFiniteScalar(flag, gi);
@@ -101,7 +103,7 @@ const D_NONE = 2;
     let vi = load<f32>(at(v, i));
     if (dMode != D_NONE) {
       const di = dMode == D_EACH ? load<f32>(at(d, i)) : dOne;
-      flag = flagNonFiniteScalar(flag, di);
+      if (dMode == D_EACH) flag = flagNonFiniteScalar(flag, di);
       vi = B2 * vi + C2 * (di * di);
     }
     const mhat = mi / BC1;
