@@ -45,29 +45,17 @@ export interface RowMeans {
 }
 
 /**
- * When a leaf's averaged axes make one run (size-1 axes aside), as 'last' and 'conv' do: the means
- * of |h| in the arena (one per row of that view), for the fused step to read without a broadcast
- * copy. Else null (nothing averaged, or several runs: use averageInArena). Call inside the
- * caller's arena scope.
+ * D for the Hessian leaf at `h`, in the arena, in the form the fused step reads best:
+ * - `rows` when the averaged axes make one run (size-1 axes aside), as 'last' and 'conv' do: the
+ *   means of |h|, one per row of the [outer, len, inner] view, read per row by
+ *   adahessianStepRows (no broadcast copy);
+ * - else `each`, one value per element for adahessianStep: `h` itself when nothing is averaged
+ *   (the fused step squares D, and h² = |h|²), or the means broadcast back over every run.
+ * Call inside the caller's arena scope.
  */
-export function rowMeansInArena(h: number, shape: Shape, axes: readonly number[]): RowMeans | null {
-  if (sizeOf(shape) === 0) return null;
-  const blocks = averagingBlocks(shape, axes);
-  if (blocks.length !== 1) return null;
-  const { outer, mid, inner } = blocks[0];
-  const means = allocF32(outer * inner);
-  core.spatialMeanAbs(h, means, outer, mid, inner);
-  return { means, outer, len: mid, inner };
-}
-
-/**
- * D for the Hessian leaf at `h`, in the arena: its address, or `h` itself when nothing is
- * averaged (the fused step squares D, and h² = |h|²). Call inside the caller's arena scope.
- */
-export function averageInArena(h: number, shape: Shape, axes: readonly number[]): number {
-  if (sizeOf(shape) === 0) return h;
-  const blocks = averagingBlocks(shape, axes);
-  if (blocks.length === 0) return h;
+export function spatialDInArena(h: number, shape: Shape, axes: readonly number[]): { rows: RowMeans } | { each: number } {
+  const blocks = sizeOf(shape) === 0 ? [] : averagingBlocks(shape, axes);
+  if (blocks.length === 0) return { each: h };
   // Reduce run by run (innermost first), then broadcast back in the reverse order.
   let src = h;
   for (const b of blocks) {
@@ -75,11 +63,15 @@ export function averageInArena(h: number, shape: Shape, axes: readonly number[])
     core.spatialMeanAbs(src, dst, b.outer, b.mid, b.inner);
     src = dst;
   }
+  if (blocks.length === 1) {
+    const { outer, mid, inner } = blocks[0];
+    return { rows: { means: src, outer, len: mid, inner } };
+  }
   for (let k = blocks.length - 1; k >= 0; k--) {
     const b = blocks[k];
     const dst = allocF32(b.outer * b.mid * b.inner);
     core.broadcastAxis(src, dst, b.outer, b.mid, b.inner, false);
     src = dst;
   }
-  return src;
+  return { each: src };
 }

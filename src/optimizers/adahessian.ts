@@ -10,7 +10,7 @@
 import { core } from '../wasm/instance.js';
 import { alloc, f64 } from '../wasm/arena.js';
 import type { Tree } from '../tree.js';
-import { averageInArena, rowMeansInArena } from '../kernels/spatial.js';
+import { spatialDInArena } from '../kernels/spatial.js';
 import { MOMENT_HYPER } from './adam.js';
 import { unitInterval } from './options.js';
 import type { Schedule } from './schedules.js';
@@ -69,16 +69,16 @@ export const adahessianSpec: OptimizerSpec = {
         const [g, h] = leaf.inputs;
         const { old, next } = leaf;
         const constants = [i + 1, hyper.stepSize, hyper.b1, hyper.b2, hyper.eps, hyper.weightDecay, hyper.hessianPower] as const;
-        // one run of averaged axes ('last', 'conv'): the step reads the means per row, no broadcast copy
-        const rows = h === 0 ? null : rowMeansInArena(h, leaf.shape, axes[leaf.index]);
-        const flagged = rows
+        // no Hessian this step: D = 0 (v kept); one run of averaged axes ('last', 'conv'): the
+        // step reads the means per row; else D per element
+        const d = h === 0 ? { each: 0 } : spatialDInArena(h, leaf.shape, axes[leaf.index]);
+        const flagged = 'rows' in d
           ? core.adahessianStepRows(
-              old.x, old.slots.m, old.slots.v, g, rows.means, next.x, next.slots.m, next.slots.v,
-              rows.outer, rows.len, rows.inner, inArena(constants),
+              old.x, old.slots.m, old.slots.v, g, d.rows.means, next.x, next.slots.m, next.slots.v,
+              d.rows.outer, d.rows.len, d.rows.inner, inArena(constants),
             )
           : core.adahessianStep(
-              old.x, old.slots.m, old.slots.v, g, h === 0 ? 0 : averageInArena(h, leaf.shape, axes[leaf.index]),
-              next.x, next.slots.m, next.slots.v, leaf.size, ...constants,
+              old.x, old.slots.m, old.slots.v, g, d.each, next.x, next.slots.m, next.slots.v, leaf.size, ...constants,
             );
         return flagged !== 0;
       },
