@@ -143,6 +143,9 @@ export class Pool {
   run(calls: KernelCall[]): number[] {
     const { ints, args, results } = this.views;
     const count = calls.length;
+    for (const call of calls) {
+      if (call.args.length > MAX_ARGS) throw new Error(`pool: ${call.args.length} arguments, at most ${MAX_ARGS}`);
+    }
     const gen = ++this.generation | 0;
     // Close claiming before the slots are rewritten: a worker that has just finished the last
     // generation's part may still be about to claim another, and would otherwise see the new
@@ -150,7 +153,6 @@ export class Pool {
     Atomics.store(ints, NEXT, ((gen & TAG_MASK) << 8) | CLOSED);
     for (let p = 1; p < count; p++) {
       const call = calls[p];
-      if (call.args.length > MAX_ARGS) throw new Error(`pool: ${call.args.length} arguments, at most ${MAX_ARGS}`);
       ints[slot(p - 1, FN)] = call.fn;
       ints[slot(p - 1, NARGS)] = call.args.length;
       ints[slot(p - 1, ERROR_LENGTH)] = 0;
@@ -181,15 +183,17 @@ export class Pool {
     this.waitForWorkers();
     this.workerCalls += count - 1 - mine;
     for (let p = 0; p < count; p++) {
-      const fail = (text: string) =>
-        new Error(`wasm kernel ${this.kernels[calls[p].fn]} failed in part ${p + 1} of ${count}: ${text}`, { cause: errors[p] });
-      if (errors[p] !== undefined) throw fail(String((errors[p] as Error).message ?? errors[p]));
+      if (errors[p] !== undefined) throw this.partError(calls, p, String((errors[p] as Error).message ?? errors[p]), errors[p]);
       if (p in out) continue; // run here
       const length = ints[slot(p - 1, ERROR_LENGTH)];
-      if (length > 0) throw fail(this.errorText(p - 1, length));
+      if (length > 0) throw this.partError(calls, p, this.errorText(p - 1, length));
       out[p] = results[p - 1];
     }
     return out;
+  }
+
+  private partError(calls: KernelCall[], p: number, text: string, cause?: unknown): Error {
+    return new Error(`wasm kernel ${this.kernels[calls[p].fn]} failed in part ${p + 1} of ${calls.length}: ${text}`, { cause });
   }
 
   private waitForWorkers(): void {
