@@ -116,10 +116,30 @@ export const ROW_STEPS: Record<string, ElementwiseSplit> = {
   adahessianStepRows: optimizer('pppprpppoli.'),
 };
 
-/** [start, end) of part `t` of `parts` over n items, starts at multiples of `grain`. */
-function range(n: number, parts: number, t: number, grain: number): [number, number] {
-  const chunk = Math.ceil(n / parts / grain) * grain;
-  return [Math.min(n, t * chunk), Math.min(n, (t + 1) * chunk)];
+/**
+ * Cuts n items into at most `parts` ranges, starts at multiples of `grain`, whose sizes halve every
+ * `threads` parts (guided scheduling): the threads claim the large ones first and the last ones
+ * are small, so they finish close together even when one runs slower than the others. With
+ * threads = parts the ranges are equal.
+ */
+function guidedRanges(n: number, parts: number, threads: number, grain: number): [number, number][] {
+  const weights = Array.from({ length: parts }, (_, t) => 2 ** -Math.floor(t / threads));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const cuts: [number, number][] = [];
+  let start = 0;
+  let sum = 0;
+  for (let t = 0; t < parts && start < n; t++) {
+    sum += weights[t];
+    const end = t === parts - 1 ? n : Math.min(n, Math.ceil((n * sum) / total / grain) * grain);
+    if (end > start) cuts.push([start, end]);
+    start = Math.max(start, end);
+  }
+  return cuts;
+}
+
+/** n items in at most `parts` equal ranges (starts at multiples of `grain`), the empty ones left out. */
+function ranges(n: number, parts: number, grain: number): [number, number][] {
+  return guidedRanges(n, parts, parts, grain);
 }
 
 /**
@@ -155,9 +175,7 @@ function elementwise(pool: Pool, name: string, raw: Kernel, split: ElementwiseSp
     const parts = partsFor(pool, n, MIN_WORK[split.family]);
     if (parts <= 1) return raw(...args);
     const calls: KernelCall[] = [];
-    for (let t = 0; t < parts; t++) {
-      const [start, end] = range(n, parts, t, 16);
-      if (end <= start) break;
+    for (const [start, end] of ranges(n, parts, 16)) {
       const own = args.map((a, i) => {
         const kind = split.args[i];
         if (kind === 'p' || (kind === 'q' && a !== 0)) return a + start * 4;
@@ -183,9 +201,7 @@ function rows(pool: Pool, name: string, raw: Kernel, split: RowsSplit): Kernel {
     const xRow = split.xRow(len, inner) * 4;
     const yRow = split.yRow(len, inner) * 4;
     const calls: KernelCall[] = [];
-    for (let t = 0; t < parts; t++) {
-      const [start, end] = range(outer, parts, t, 1);
-      if (end <= start) break;
+    for (const [start, end] of ranges(outer, parts, 1)) {
       calls.push({ fn, args: [x + start * xRow, y + start * yRow, end - start, ...args.slice(3)] });
     }
     pool.run(calls);
@@ -204,9 +220,7 @@ function rowSteps(pool: Pool, name: string, raw: Kernel, split: ElementwiseSplit
     const parts = Math.min(byRows ? outer : len, partsFor(pool, outer * len * inner, MIN_WORK[split.family]));
     if (parts <= 1) return raw(...args);
     const calls: KernelCall[] = [];
-    for (let t = 0; t < parts; t++) {
-      const [start, end] = byRows ? range(outer, parts, t, 1) : range(len, parts, t, inner === 1 ? 16 : 1);
-      if (end <= start) break;
+    for (const [start, end] of byRows ? ranges(outer, parts, 1) : ranges(len, parts, inner === 1 ? 16 : 1)) {
       const own = args.map((a, i) => {
         const kind = split.args[i];
         if (kind === 'p') return a + start * (byRows ? len : 1) * inner * 4;
@@ -231,35 +245,12 @@ function scatterRuns(pool: Pool, raw: Kernel): Kernel {
     const parts = Math.min(runs, partsFor(pool, runs * run, MIN_WORK.light));
     if (parts <= 1) return raw(src, index, dst, runs, run);
     const calls: KernelCall[] = [];
-    for (let t = 0; t < parts; t++) {
-      const [r0, r1] = range(runs, parts, t, 1);
-      if (r1 <= r0) break;
+    for (const [r0, r1] of ranges(runs, parts, 1)) {
       calls.push({ fn, args: [src + r0 * run * 4, index + r0 * run * 4, dst, r1 - r0, run] });
     }
     pool.run(calls);
     return 0;
   };
-}
-
-/**
- * Cuts n items into at most `parts` ranges, starts at multiples of `grain`, whose sizes halve every
- * `threads` parts (guided scheduling): the threads claim the large ones first and the last ones
- * are small, so they finish close together even when one runs slower than the others. With
- * threads = parts the ranges are equal.
- */
-function guidedRanges(n: number, parts: number, threads: number, grain: number): [number, number][] {
-  const weights = Array.from({ length: parts }, (_, t) => 2 ** -Math.floor(t / threads));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const ranges: [number, number][] = [];
-  let start = 0;
-  let sum = 0;
-  for (let t = 0; t < parts && start < n; t++) {
-    sum += weights[t];
-    const end = t === parts - 1 ? n : Math.min(n, Math.ceil((n * sum) / total / grain) * grain);
-    if (end > start) ranges.push([start, end]);
-    start = Math.max(start, end);
-  }
-  return ranges;
 }
 
 /** How matmul splits C into `parts` blocks among `threads` threads: [i0, i1, j0, j1] per part. */
@@ -319,8 +310,7 @@ function matmul(pool: Pool, raw: Kernels): { matmul: Kernel; matmulPackBytes: Ke
       const copy = sharedCopy(m, k, n, flags);
       if (copy) {
         // op(A) copied out row-major once, by rows among the threads, then multiplied as it is
-        const rows = Array.from({ length: parts }, (_, t) => range(m, parts, t, 4)).filter(([i0, i1]) => i1 > i0);
-        pool.run(rows.map(([i0, i1]) => ({ fn: transposeFn, args: [a, pack, m, k, i0, i1] })));
+        pool.run(ranges(m, parts, 4).map(([i0, i1]) => ({ fn: transposeFn, args: [a, pack, m, k, i0, i1] })));
         [a, flags, pack] = [pack, flags & ~TRANS_A, pack + copy];
       }
       const scratch = perThread(m, k, n, flags);
@@ -359,9 +349,9 @@ function conv(pool: Pool, raw: Kernels): Kernels {
     if (parts <= 1) return false;
     const own = perThread(geometry);
     const fn = pool.kernel(name);
-    const ranges = cut(parts);
-    if (ranges.length <= 1) return false;
-    pool.run(ranges.map((range, t) => ({ fn, args: [...args, flags, scratch + t * own, ...range] })));
+    const pieces = cut(parts);
+    if (pieces.length <= 1) return false;
+    pool.run(pieces.map((piece, t) => ({ fn, args: [...args, flags, scratch + t * own, ...piece] })));
     return true;
   };
   return {
@@ -372,8 +362,7 @@ function conv(pool: Pool, raw: Kernels): Kernels {
       const parts = Math.min(positions, partsNow(pool, Math.floor((positions * k) / MIN_WORK.rows)));
       if (parts <= 1) return raw.maxPool(x, y, argmax, geometry);
       const fn = pool.kernel('maxPoolRows');
-      const ranges = Array.from({ length: parts }, (_, t) => range(positions, parts, t, 1)).filter(([a, b]) => b > a);
-      pool.run(ranges.map(([first, end]) => ({ fn, args: [x, y, argmax, geometry, first, end] })));
+      pool.run(ranges(positions, parts, 1).map(([first, end]) => ({ fn, args: [x, y, argmax, geometry, first, end] })));
       return 0;
     },
     convScratchBytes(geometry) {
@@ -382,13 +371,13 @@ function conv(pool: Pool, raw: Kernels): Kernels {
     },
     conv2d(x, kernel, y, geometry, flags, scratch) {
       const { batch, perImage } = shape(geometry);
-      const cut = (parts: number) => Array.from({ length: parts }, (_, t) => range(batch * perImage, parts, t, 4)).filter(([a, b]) => b > a);
+      const cut = (parts: number) => ranges(batch * perImage, parts, 4);
       if (!split('conv2dRows', geometry, flags, scratch, cut, [x, kernel, y, geometry])) raw.conv2d(x, kernel, y, geometry, flags, scratch);
       return 0;
     },
     conv2dInputGrad(dy, kernel, dx, geometry, flags, scratch) {
       const { batch } = shape(geometry);
-      const cut = (parts: number) => Array.from({ length: parts }, (_, t) => range(batch, parts, t, 1)).filter(([a, b]) => b > a);
+      const cut = (parts: number) => ranges(batch, parts, 1);
       if (!split('conv2dInputGradImages', geometry, flags, scratch, cut, [dy, kernel, dx, geometry])) {
         raw.conv2dInputGrad(dy, kernel, dx, geometry, flags, scratch);
       }
