@@ -9,7 +9,7 @@
 //   - the same update on JS tensors (copied in), in a loop that disposes the state it replaces, and
 //     in one that keeps every state;
 //   - Adam's fused kernel and public update, for comparison.
-import { BASELINE, timeIt, type BenchRow } from '../harness.js';
+import { BASELINE, median, timeIt, type BenchRow } from '../harness.js';
 import { adahessianStepJs, adahessianUpdateJs, adamStepJs, averageLastJs } from '../baseline/optimizers.js';
 import { Tensor, gradAndHessian, np, random } from '../../src/index.js';
 import { ResidentTensor } from '../../src/wasm/resident-tensor.js';
@@ -25,6 +25,8 @@ const TOTAL = SIZES.reduce((a, b) => a + b, 0);
 const SHAPE_LABEL = `784-1024-1024-10 (${(TOTAL / 1e6).toFixed(2)} M params)`;
 const HYPER = { stepSize: 1e-3, b1: 0.9, b2: 0.999, eps: 1e-8, weightDecay: 0, hessianPower: 1 };
 const STEP = 10; // i: a state some steps in, so the moments are not zero
+/** adahessianStep's last seven arguments (adahessianStepRows reads them from memory). */
+const ADAHESSIAN_CONSTANTS = [STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower] as const;
 const OPTS = { minSamples: 20, maxTime: 2 };
 /** One round of pairedRatio: short, so that both sides of a pair see about the same load. */
 const ROUND = { minSamples: 10, maxTime: 0.25 };
@@ -36,7 +38,7 @@ const ROUNDS = 7;
  */
 function pairedRatio(a: () => void, b: () => void): number {
   const ratios = Array.from({ length: ROUNDS }, () => timeIt(a, ROUND).medianMs / timeIt(b, ROUND).medianMs);
-  return ratios.sort((p, q) => p - q)[ROUNDS >> 1];
+  return median(ratios.sort((p, q) => p - q));
 }
 
 const filled = (seed: number, n: number, lo: number, hi: number) => lcgFloats(seed, n, lo, hi);
@@ -77,7 +79,7 @@ export async function run(): Promise<BenchRow[]> {
   });
   const fused = () => {
     ptrs.forEach((p, k) =>
-      core.adahessianStep(p.x, p.m, p.v, p.g, p.d, p.x, p.m, p.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower),
+      core.adahessianStep(p.x, p.m, p.v, p.g, p.d, p.x, p.m, p.v, SIZES[k], ...ADAHESSIAN_CONSTANTS),
     );
   };
   // averaging as update() does it for 'last': per-row means, then broadcast back over the rows
@@ -91,13 +93,13 @@ export async function run(): Promise<BenchRow[]> {
         core.broadcastAxis(scratch, p.d, rows, cols, 1, false);
         d = p.d;
       }
-      core.adahessianStep(p.x, p.m, p.v, p.g, d, p.x, p.m, p.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower);
+      core.adahessianStep(p.x, p.m, p.v, p.g, d, p.x, p.m, p.v, SIZES[k], ...ADAHESSIAN_CONSTANTS);
     });
   };
   // what update() does for 'last': the means, then the step reading them per row, into new arrays
   const outs = SIZES.map((n) => ({ x: allocBlock(n), m: allocBlock(n), v: allocBlock(n) }));
   const hyper = allocBlock(14); // 7 float64
-  f64(hyper, 7).set([STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower]);
+  f64(hyper, 7).set(ADAHESSIAN_CONSTANTS);
   const meansAndRows = () => {
     ptrs.forEach((p, k) => {
       const o = outs[k];
@@ -106,7 +108,7 @@ export async function run(): Promise<BenchRow[]> {
         core.spatialMeanAbs(p.h, scratch, rows, cols, 1);
         core.adahessianStepRows(p.x, p.m, p.v, p.g, scratch, o.x, o.m, o.v, rows, cols, 1, hyper);
       } else {
-        core.adahessianStep(p.x, p.m, p.v, p.g, p.h, o.x, o.m, o.v, SIZES[k], STEP + 1, HYPER.stepSize, HYPER.b1, HYPER.b2, HYPER.eps, HYPER.weightDecay, HYPER.hessianPower);
+        core.adahessianStep(p.x, p.m, p.v, p.g, p.h, o.x, o.m, o.v, SIZES[k], ...ADAHESSIAN_CONSTANTS);
       }
     });
   };
